@@ -1,0 +1,46 @@
+package dev.ember.api;
+
+import dev.ember.api.auth.NoAuth;
+import dev.ember.api.http.ApiFilter;
+import dev.ember.api.volume.VolumeApi;
+import dev.ember.common.config.CinderProperties;
+import dev.ember.common.db.Tx;
+import dev.ember.common.rpc.SchedulerRpc;
+import dev.ember.common.rpc.VolumeRpc;
+import dev.ember.common.service.ServiceRepository;
+import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.volume.VolumeRepository;
+import java.nio.file.Path;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+/** The cinder-api role: the Block Storage API v3 over HTTP. Stateless; run as many as you like. */
+@Configuration(proxyBeanMethods = false)
+@ComponentScan(basePackages = "dev.ember.api",
+        includeFilters = @ComponentScan.Filter(org.springframework.web.bind.annotation.RestController.class),
+        excludeFilters = @ComponentScan.Filter(Configuration.class))
+public class ApiRole {
+
+    @Bean
+    public FilterRegistrationBean<ApiFilter> apiFilter(CinderProperties properties) {
+        FilterRegistrationBean<ApiFilter> registration =
+                new FilterRegistrationBean<>(new ApiFilter(new NoAuth(), properties.publicEndpoint()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+
+    @Bean
+    public VolumeApi volumeApi(VolumeRepository volumes, VolumeTypeRepository types, ServiceRepository services,
+            SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx, CinderProperties properties) {
+        return new VolumeApi(volumes, types, services, schedulerRpc, volumeRpc, tx, properties);
+    }
+
+    @Bean
+    public Path healthcheckDisableFile(CinderProperties properties) {
+        return Path.of(properties.ember().healthcheckDisableFile());
+    }
+}

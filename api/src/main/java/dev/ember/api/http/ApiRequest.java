@@ -1,0 +1,49 @@
+package dev.ember.api.http;
+
+import dev.ember.common.context.RequestContext;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * What every controller needs to know about the request it serves: who asks, at which microversion,
+ * and how to build links back (base URL and whether the URL named the project).
+ *
+ * @param context the caller
+ * @param version the negotiated microversion
+ * @param baseUrl {@code scheme://host:port}, or {@code public_endpoint} when configured
+ * @param projectInUrl whether the request URL carried the project id ({@code /v3/<project>/...})
+ * @param query the raw query string, or null
+ */
+public record ApiRequest(RequestContext context, ApiVersion version, String baseUrl, boolean projectInUrl, String query) {
+
+    public static final String ATTRIBUTE = ApiRequest.class.getName();
+
+    public static ApiRequest of(HttpServletRequest request) {
+        ApiRequest api = (ApiRequest) request.getAttribute(ATTRIBUTE);
+        if (api == null) {
+            throw new IllegalStateException("no API request context");
+        }
+        return api;
+    }
+
+    public boolean isAdmin() {
+        return context.isAdmin();
+    }
+
+    public String projectId() {
+        return context.projectId();
+    }
+
+    /** {@code <base>/v3/[<project>/]<path>}: an item's {@code self} link. */
+    public String selfUrl(String path) {
+        return baseUrl + "/v3/" + projectSegment() + path;
+    }
+
+    /** {@code <base>/[<project>/]<path>}: an item's {@code bookmark} link (no version segment). */
+    public String bookmarkUrl(String path) {
+        return baseUrl + "/" + projectSegment() + path;
+    }
+
+    private String projectSegment() {
+        return projectInUrl && context.projectId() != null ? context.projectId() + "/" : "";
+    }
+}

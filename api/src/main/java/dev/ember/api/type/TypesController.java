@@ -1,0 +1,296 @@
+package dev.ember.api.type;
+
+import dev.ember.api.http.ApiException;
+import dev.ember.api.http.ApiRequest;
+import dev.ember.api.http.JsonBodies;
+import dev.ember.api.http.Params;
+import dev.ember.api.http.Policy;
+import dev.ember.api.http.Responses;
+import dev.ember.api.validation.ParameterTypes;
+import dev.ember.api.validation.Schema;
+import dev.ember.api.volume.Pagination;
+import dev.ember.common.config.CinderProperties;
+import dev.ember.common.db.Timestamps;
+import dev.ember.common.db.Tx;
+import dev.ember.common.json.Json;
+import dev.ember.common.type.VolumeType;
+import dev.ember.common.type.VolumeTypeRepository;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code /v3/types} and {@code /v3/types/{id}/extra_specs} (Cinder's types, types_manage, types_extra_specs). */
+@RestController
+public class TypesController {
+
+    private static final String SPEC_KEY_NO_SPACES = "^[a-zA-Z0-9-_:.]{1,255}$";
+
+    private static final Schema CREATE = Schema.of().type("object")
+            .property("volume_type", Schema.of().type("object").properties(ordered(
+                    "name", Schema.of().type("string").minLength(1).maxLength(255).format("name", TypesController::nameFormat),
+                    "description", Schema.of().type("string", "null").minLength(0).maxLength(255),
+                    "extra_specs", Schema.of().type("object")
+                            .patternProperty(ParameterTypes.KEY_PATTERN, Schema.of().type("string", "null").maxLength(255))
+                            .noAdditionalProperties(),
+                    "os-volume-type-access:is_public", ParameterTypes.bool()))
+                    .required("name").noAdditionalProperties())
+            .required("volume_type").noAdditionalProperties();
+
+    private static final Schema UPDATE = Schema.of().type("object")
+            .property("volume_type", Schema.of().type("object").properties(ordered(
+                    "name", Schema.of().type("string", "null").minLength(1).maxLength(255),
+                    "description", Schema.of().type("string", "null").minLength(0).maxLength(255),
+                    "is_public", ParameterTypes.bool()))
+                    .noAdditionalProperties())
+            .required("volume_type").noAdditionalProperties();
+
+    private static final Schema SPECS_NO_SPACES = Schema.of().type("object")
+            .patternProperty(SPEC_KEY_NO_SPACES, Schema.of().type("string", "null").minLength(0).maxLength(255))
+            .noAdditionalProperties();
+
+    private static final Schema EXTRA_SPECS_CREATE = Schema.of().type("object")
+            .property("extra_specs", SPECS_NO_SPACES).required("extra_specs").noAdditionalProperties();
+
+    private static final Schema EXTRA_SPECS_UPDATE = Schema.of().type("object")
+            .patternProperty(SPEC_KEY_NO_SPACES, Schema.of().type("string", "null").minLength(0).maxLength(255))
+            .noAdditionalProperties().minProperties(1).maxProperties(1);
+
+    private final VolumeTypeRepository types;
+    private final Tx tx;
+    private final CinderProperties properties;
+
+    public TypesController(VolumeTypeRepository types, Tx tx, CinderProperties properties) {
+        this.types = types;
+        this.tx = tx;
+        this.properties = properties;
+    }
+
+    @GetMapping("/v3/types")
+    public ResponseEntity<byte[]> list(HttpServletRequest http) {
+        ApiRequest request = ApiRequest.of(http);
+        Map<String, String> params = Pagination.parse(request.query());
+        Boolean isPublic = Boolean.TRUE;
+        if (request.isAdmin() && params.containsKey("is_public")) {
+            String value = params.get("is_public");
+            if (value.strip().equalsIgnoreCase("none")) {
+                isPublic = null;
+            } else {
+                try {
+                    isPublic = Params.bool("is_public", value);
+                } catch (ApiException e) {
+                    throw ApiException.badRequest("Invalid is_public filter [" + value + "]");
+                }
+            }
+        }
+        List<VolumeType> all = new ArrayList<>(types.list(isPublic));
+        all.sort(Comparator.comparing(VolumeType::createdAt).thenComparing(VolumeType::id).reversed());
+        return Responses.ok(TypeViews.list(request, all));
+    }
+
+    @GetMapping("/v3/types/{id}")
+    public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
+        ApiRequest request = ApiRequest.of(http);
+        if (id.equals("default")) {
+            VolumeType type = types.findByNameOrId(properties.defaultVolumeType())
+                    .orElseThrow(() -> ApiException.notFound("Volume type default could not be found."));
+            return Responses.ok(TypeViews.wrap(TypeViews.show(request, type, false)));
+        }
+        return Responses.ok(TypeViews.wrap(TypeViews.show(request, visible(request, id), true)));
+    }
+
+    @PostMapping("/v3/types")
+    public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
+        ApiRequest request = ApiRequest.of(http);
+        Policy.requireAdmin(request, Policy.TYPES_MANAGE);
+        JsonNode json = JsonBodies.require(http, body);
+        CREATE.validate(json);
+        JsonNode t = json.get("volume_type");
+        String name = t.get("name").asString();
+        boolean isPublic = !t.has("os-volume-type-access:is_public")
+                || Params.bool("is_public", t.get("os-volume-type-access:is_public").asString());
+        Map<String, String> specs = new LinkedHashMap<>();
+        if (t.has("extra_specs")) {
+            t.get("extra_specs").properties().forEach(e -> specs.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asString()));
+        }
+        specs.values().removeIf(v -> v == null);
+        VolumeType type = new VolumeType(UUID.randomUUID().toString(), name, text(t, "description"), isPublic, null,
+                specs, Timestamps.now(), null);
+        try {
+            tx.run(() -> types.insert(type));
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("Volume Type " + name + " already exists.");
+        }
+        return Responses.ok(TypeViews.wrap(TypeViews.manage(type, true)));
+    }
+
+    @PutMapping("/v3/types/{id}")
+    public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
+            @RequestBody(required = false) byte[] body) {
+        ApiRequest request = ApiRequest.of(http);
+        Policy.requireAdmin(request, Policy.TYPES_MANAGE);
+        JsonNode json = JsonBodies.require(http, body);
+        UPDATE.validate(json);
+        JsonNode t = json.get("volume_type");
+        String name = text(t, "name");
+        String description = text(t, "description");
+        Boolean isPublic = t.has("is_public") && !t.get("is_public").isNull()
+                ? Params.bool("is_public", t.get("is_public").asString()) : null;
+        if (name != null && name.strip().isEmpty()) {
+            throw ApiException.badRequest("Volume type name can not be empty.");
+        }
+        if (name == null && description == null && isPublic == null) {
+            throw ApiException.badRequest("Specify volume type name, description, is_public or a combination thereof.");
+        }
+        VolumeType existing = types.findById(id).orElseThrow(() -> typeNotFound(id));
+        if (name != null && !name.equals(existing.name()) && existing.name().equals(properties.defaultVolumeType())) {
+            throw ApiException.badRequest("The volume type " + id + " is the default volume type and cannot be renamed.");
+        }
+        try {
+            tx.run(() -> types.update(id, name, description, isPublic));
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("Volume Type " + name + " already exists.");
+        }
+        return Responses.ok(TypeViews.wrap(TypeViews.manage(types.findById(id).orElseThrow(() -> typeNotFound(id)), false)));
+    }
+
+    @DeleteMapping("/v3/types/{id}")
+    public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
+        ApiRequest request = ApiRequest.of(http);
+        Policy.requireAdmin(request, Policy.TYPES_MANAGE);
+        VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
+        if (type.name().equals(properties.defaultVolumeType())) {
+            throw ApiException.badRequest("The volume type " + id + " is a default volume type and cannot be deleted.");
+        }
+        if (!tx.call(() -> types.deleteIfUnused(id))) {
+            throw ApiException.badRequest("Target volume type is still in use.");
+        }
+        return Responses.acceptedEmpty();
+    }
+
+    @GetMapping("/v3/types/{id}/extra_specs")
+    public ResponseEntity<byte[]> listSpecs(HttpServletRequest http, @PathVariable String id) {
+        ApiRequest request = ApiRequest.of(http);
+        VolumeType type = visible(request, id);
+        ObjectNode node = Json.object();
+        ObjectNode specs = node.putObject("extra_specs");
+        type.extraSpecs().forEach(specs::put);
+        return Responses.ok(node);
+    }
+
+    @PostMapping("/v3/types/{id}/extra_specs")
+    public ResponseEntity<byte[]> createSpecs(HttpServletRequest http, @PathVariable String id,
+            @RequestBody(required = false) byte[] body) {
+        ApiRequest request = ApiRequest.of(http);
+        Policy.requireAdmin(request, Policy.TYPES_EXTRA_SPECS_CREATE);
+        VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
+        JsonNode json = JsonBodies.require(http, body);
+        EXTRA_SPECS_CREATE.validate(json);
+        refuseIfInUse(type);
+        Map<String, String> specs = strings(json.get("extra_specs"));
+        tx.run(() -> types.putExtraSpecs(id, specs, Timestamps.now()));
+        return Responses.ok(json);
+    }
+
+    @GetMapping("/v3/types/{id}/extra_specs/{key}")
+    public ResponseEntity<byte[]> showSpec(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
+        ApiRequest request = ApiRequest.of(http);
+        VolumeType type = visible(request, id);
+        String value = type.extraSpecs().get(key);
+        if (value == null) {
+            throw ApiException.notFound("Volume Type " + id + " has no extra specs with key " + key + ".");
+        }
+        ObjectNode node = Json.object();
+        node.put(key, value);
+        return Responses.ok(node);
+    }
+
+    @PutMapping("/v3/types/{id}/extra_specs/{key}")
+    public ResponseEntity<byte[]> updateSpec(HttpServletRequest http, @PathVariable String id, @PathVariable String key,
+            @RequestBody(required = false) byte[] body) {
+        ApiRequest request = ApiRequest.of(http);
+        Policy.requireAdmin(request, Policy.TYPES_EXTRA_SPECS_UPDATE);
+        VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
+        JsonNode json = JsonBodies.require(http, body);
+        EXTRA_SPECS_UPDATE.validate(json);
+        refuseIfInUse(type);
+        if (!json.has(key)) {
+            throw ApiException.badRequest("Request body and URI mismatch");
+        }
+        tx.run(() -> types.putExtraSpecs(id, strings(json), Timestamps.now()));
+        return Responses.ok(json);
+    }
+
+    @DeleteMapping("/v3/types/{id}/extra_specs/{key}")
+    public ResponseEntity<byte[]> deleteSpec(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
+        ApiRequest request = ApiRequest.of(http);
+        Policy.requireAdmin(request, Policy.TYPES_EXTRA_SPECS_DELETE);
+        VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
+        refuseIfInUse(type);
+        if (!tx.call(() -> types.deleteExtraSpec(id, key))) {
+            throw ApiException.notFound("Volume Type " + id + " has no extra specs with key " + key + ".");
+        }
+        return Responses.emptyJson(202);
+    }
+
+    /** A type the caller may see: public ones, and private ones for admins. */
+    private VolumeType visible(ApiRequest request, String id) {
+        VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
+        if (!type.isPublic() && !request.isAdmin()) {
+            throw typeNotFound(id);
+        }
+        return type;
+    }
+
+    /** Cinder refuses spec changes of a type volumes use unless {@code allow_inuse_volume_type_modification}. */
+    private void refuseIfInUse(VolumeType type) {
+        if (types.isInUse(type.id())) {
+            throw ApiException.badRequest("Volume Type is currently in use.");
+        }
+    }
+
+    private static ApiException typeNotFound(String id) {
+        return ApiException.notFound("Volume type " + id + " could not be found.");
+    }
+
+    private static Map<String, String> strings(JsonNode object) {
+        Map<String, String> out = new LinkedHashMap<>();
+        object.properties().forEach(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asString()));
+        return out;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    /** Cinder's {@code name} format: not empty once stripped. */
+    private static boolean nameFormat(String value) {
+        if (value.strip().isEmpty()) {
+            throw ApiException.badRequest("The 'name' can not be empty.");
+        }
+        return true;
+    }
+
+    private static Map<String, Schema> ordered(Object... pairs) {
+        Map<String, Schema> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], (Schema) pairs[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,166 @@
+package dev.ember.api.volume;
+
+import dev.ember.api.http.ApiException;
+import dev.ember.api.http.ApiRequest;
+import dev.ember.api.http.JsonBodies;
+import dev.ember.api.http.Params;
+import dev.ember.api.http.Responses;
+import dev.ember.common.config.CinderProperties;
+import dev.ember.common.volume.Volume;
+import dev.ember.common.volume.VolumeQuery;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /v3/volumes}: create, list (summary and detail), show, update, delete. */
+@RestController
+public class VolumesController {
+
+    private final VolumeApi volumes;
+    private final CinderProperties properties;
+
+    public VolumesController(VolumeApi volumes, CinderProperties properties) {
+        this.volumes = volumes;
+        this.properties = properties;
+    }
+
+    @PostMapping("/v3/volumes")
+    public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
+        ApiRequest request = ApiRequest.of(http);
+        JsonNode json = JsonBodies.require(http, body);
+        VolumeSchemas.create(request.version()).validate(json);
+        JsonNode v = json.get("volume");
+        if (v.has("multiattach") && !v.get("multiattach").isNull()
+                && Params.bool("multiattach", v.get("multiattach").asString())) {
+            throw ApiException.badRequest("multiattach parameter has been removed. The default behavior is to use "
+                    + "multiattach enabled volume types. Contact your administrator to create a multiattach enabled "
+                    + "volume type and use it to create multiattach volumes.");
+        }
+        String name = Params.strip(text(v, "name") != null ? text(v, "name") : text(v, "display_name"));
+        String description = Params.strip(text(v, "description") != null ? text(v, "description")
+                : text(v, "display_description"));
+        String imageRef = text(v, "imageRef") != null ? text(v, "imageRef") : text(v, "image_id");
+        VolumeApi.CreateRequest create = new VolumeApi.CreateRequest(name, description, text(v, "volume_type"),
+                metadata(v.get("metadata")), size(v.get("size")), text(v, "availability_zone"), text(v, "snapshot_id"),
+                text(v, "source_volid"), text(v, "consistencygroup_id"), text(v, "group_id"), text(v, "backup_id"),
+                imageRef);
+        Volume volume = volumes.create(request.context(), create);
+        return Responses.accepted(VolumeViews.wrap(VolumeViews.detail(request, volume, false)));
+    }
+
+    @GetMapping("/v3/volumes")
+    public ResponseEntity<byte[]> list(HttpServletRequest http) {
+        return list(ApiRequest.of(http), false);
+    }
+
+    @GetMapping("/v3/volumes/detail")
+    public ResponseEntity<byte[]> detail(HttpServletRequest http) {
+        return list(ApiRequest.of(http), true);
+    }
+
+    @GetMapping("/v3/volumes/{id}")
+    public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
+        ApiRequest request = ApiRequest.of(http);
+        return Responses.ok(VolumeViews.wrap(VolumeViews.detail(request, volumes.get(request.context(), id), true)));
+    }
+
+    @PutMapping("/v3/volumes/{id}")
+    public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
+            @RequestBody(required = false) byte[] body) {
+        ApiRequest request = ApiRequest.of(http);
+        JsonNode json = JsonBodies.require(http, body);
+        VolumeSchemas.update(request.version()).validate(json);
+        JsonNode v = json.get("volume");
+        Map<String, String> changes = new LinkedHashMap<>();
+        if (v.has("name") || v.has("display_name")) {
+            changes.put("display_name", Params.strip(v.has("name") ? text(v, "name") : text(v, "display_name")));
+        }
+        if (v.has("description") || v.has("display_description")) {
+            changes.put("display_description",
+                    Params.strip(v.has("description") ? text(v, "description") : text(v, "display_description")));
+        }
+        Map<String, String> metadata = v.has("metadata") ? metadata(v.get("metadata")) : null;
+        Volume volume = volumes.update(request.context(), id, changes, metadata);
+        return Responses.ok(VolumeViews.wrap(VolumeViews.detail(request, volume, false)));
+    }
+
+    @DeleteMapping("/v3/volumes/{id}")
+    public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
+        ApiRequest request = ApiRequest.of(http);
+        Map<String, String> params = Pagination.parse(request.query());
+        boolean cascade = Params.bool("cascade", params.get("cascade"));
+        volumes.delete(request.context(), id, cascade);
+        return Responses.acceptedEmpty();
+    }
+
+    private ResponseEntity<byte[]> list(ApiRequest request, boolean detail) {
+        Map<String, String> params = Pagination.parse(request.query());
+        String marker = params.remove("marker");
+        int limit = Pagination.limit(params, properties.osapiMaxLimit());
+        int offset = Pagination.offset(params);
+        List<Pagination.Sort> sorts = Pagination.sort(params);
+        boolean withCount = false;
+        if (request.version().atLeast(45) && params.containsKey("with_count")) {
+            withCount = Params.bool("with_count", params.remove("with_count"));
+        }
+        String projectId = request.projectId();
+        if (params.containsKey("all_tenants")) {
+            String allTenants = params.remove("all_tenants");
+            if (request.isAdmin() && Params.bool("all_tenants", allTenants)) {
+                projectId = null;
+            }
+        }
+        List<VolumeQuery.SortKey> sortKeys = new ArrayList<>();
+        for (Pagination.Sort sort : sorts) {
+            String column = sort.key().equals("name") ? "display_name" : sort.key();
+            if (!VolumeQuery.COLUMNS.contains(column)) {
+                throw ApiException.invalidInput("Invalid sort key");
+            }
+            sortKeys.add(new VolumeQuery.SortKey(column, sort.direction().equals("desc")));
+        }
+        VolumeFilters.Filters filters = VolumeFilters.read(request, new LinkedHashMap<>(params));
+        List<Volume> page;
+        Integer count = null;
+        if (filters.matchesNothing()) {
+            page = List.of();
+            count = withCount ? 0 : null;
+        } else {
+            VolumeQuery query = new VolumeQuery(projectId, filters.conditions(), filters.metadata(), sortKeys, marker,
+                    limit, offset);
+            page = volumes.list(query);
+            count = withCount ? volumes.count(query) : null;
+        }
+        return Responses.ok(VolumeViews.list(request, page, detail, limit, count, request.query()));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
+    private static Integer size(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return value.isIntegralNumber() ? value.intValue() : Integer.valueOf(value.asString().strip());
+    }
+
+    private static Map<String, String> metadata(JsonNode value) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        if (value != null && value.isObject()) {
+            value.properties().forEach(e -> metadata.put(e.getKey(), e.getValue().asString()));
+        }
+        return metadata;
+    }
+}

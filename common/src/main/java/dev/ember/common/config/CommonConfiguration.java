@@ -1,0 +1,166 @@
+package dev.ember.common.config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ember.common.db.Tx;
+import dev.ember.common.message.MessageRepository;
+import dev.ember.common.pool.PoolRepository;
+import dev.ember.common.rpc.Bus;
+import dev.ember.common.rpc.RpcServer;
+import dev.ember.common.rpc.SchedulerRpc;
+import dev.ember.common.rpc.Topology;
+import dev.ember.common.rpc.VolumeRpc;
+import dev.ember.common.service.ServiceRepository;
+import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.volume.VolumeRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * What every process has: the database (pool, migrations, repositories) and the bus (connection,
+ * topology, RPC client and server), all built from Cinder-named options in {@link CinderProperties}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CinderProperties.class)
+public class CommonConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommonConfiguration.class);
+
+    /**
+     * The connection pool. Connections are validated before use and recycled, so the pool heals by
+     * itself after the database restarts; a process may start before the database is up.
+     */
+    @Bean(destroyMethod = "close")
+    public HikariDataSource dataSource(CinderProperties properties) {
+        DatabaseUrl url = DatabaseUrl.parse(properties.database().connection());
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("ember-db");
+        config.setJdbcUrl(url.jdbcUrl());
+        if (url.username() != null) {
+            config.setUsername(url.username());
+            config.setPassword(url.password());
+        }
+        config.setMaximumPoolSize(properties.database().maxPoolSize());
+        config.setMinimumIdle(Math.min(2, properties.database().maxPoolSize()));
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        config.setMaxLifetime(1_800_000);
+        config.setKeepaliveTime(60_000);
+        config.setInitializationFailTimeout(-1);
+        config.setTransactionIsolation(url.isH2() ? null : "TRANSACTION_READ_COMMITTED");
+        LOG.info("database {}", DatabaseUrl.redact(url.jdbcUrl()));
+        return new HikariDataSource(config);
+    }
+
+    @Bean
+    public Tx tx(PlatformTransactionManager transactionManager, MeterRegistry meters) {
+        return new Tx(transactionManager, meters);
+    }
+
+    @Bean
+    public VolumeRepository volumeRepository(JdbcTemplate jdbc) {
+        return new VolumeRepository(jdbc);
+    }
+
+    @Bean
+    public VolumeTypeRepository volumeTypeRepository(JdbcTemplate jdbc) {
+        return new VolumeTypeRepository(jdbc);
+    }
+
+    @Bean
+    public ServiceRepository serviceRepository(JdbcTemplate jdbc) {
+        return new ServiceRepository(jdbc);
+    }
+
+    @Bean
+    public PoolRepository poolRepository(JdbcTemplate jdbc) {
+        return new PoolRepository(jdbc);
+    }
+
+    @Bean
+    public MessageRepository messageRepository(JdbcTemplate jdbc) {
+        return new MessageRepository(jdbc);
+    }
+
+    /**
+     * The broker connection, from {@code transport_url}. Confirms and returns are on so that every
+     * publish can be checked; the client reconnects by itself after a broker restart.
+     */
+    @Bean(destroyMethod = "destroy")
+    public CachingConnectionFactory connectionFactory(CinderProperties properties) {
+        TransportUrl url = TransportUrl.parse(properties.transportUrl());
+        CachingConnectionFactory factory = new CachingConnectionFactory();
+        factory.setAddresses(String.join(",", url.addresses()));
+        factory.setUsername(url.username());
+        factory.setPassword(url.password());
+        factory.setVirtualHost(url.virtualHost());
+        factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        factory.setPublisherReturns(true);
+        factory.setConnectionTimeout(3_000);
+        factory.setRequestedHeartBeat(10);
+        factory.setChannelCacheSize(64);
+        factory.setConnectionNameStrategy(f -> "ember:" + properties.host());
+        return factory;
+    }
+
+    @Bean
+    public Topology topology(CachingConnectionFactory connectionFactory, CinderProperties properties) {
+        return new Topology(connectionFactory, properties.controlExchange());
+    }
+
+    @Bean(destroyMethod = "close")
+    public Bus bus(CachingConnectionFactory connectionFactory, Topology topology, MeterRegistry meters) {
+        return new Bus(connectionFactory, topology, meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    public RpcServer rpcServer(CachingConnectionFactory connectionFactory, Bus bus, CinderProperties properties,
+            MeterRegistry meters) {
+        return new RpcServer(connectionFactory, bus, properties.ember().rpcConsumers(), properties.ember().rpcPrefetch(),
+                meters);
+    }
+
+    @Bean
+    public SchedulerRpc schedulerRpc(Bus bus) {
+        return new SchedulerRpc(bus);
+    }
+
+    @Bean
+    public VolumeRpc volumeRpc(Bus bus) {
+        return new VolumeRpc(bus);
+    }
+
+    /** Checks once at start that the database speaks utf8mb4, so names in CJK and emoji round-trip. */
+    @Bean
+    public DatabaseCharsetCheck databaseCharsetCheck(DataSource dataSource) {
+        return new DatabaseCharsetCheck(dataSource);
+    }
+
+    /** Warns when the database's default character set cannot hold every Unicode character. */
+    public static final class DatabaseCharsetCheck {
+        DatabaseCharsetCheck(DataSource dataSource) {
+            try (Connection c = dataSource.getConnection()) {
+                String product = c.getMetaData().getDatabaseProductName();
+                if (product.toLowerCase().contains("mysql") || product.toLowerCase().contains("mariadb")) {
+                    try (var rs = c.createStatement().executeQuery("SELECT @@character_set_database")) {
+                        if (rs.next() && !"utf8mb4".equalsIgnoreCase(rs.getString(1))) {
+                            LOG.warn("the database's default character set is {}; Ember's tables set utf8mb4 themselves",
+                                    rs.getString(1));
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                LOG.warn("could not check the database character set: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.ember.common.config;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts a role's Spring application with the defaults every Ember process shares. Each default is the
+ * lowest-precedence value, so any argument ({@code --server.port=18776}) or configuration overrides it.
+ */
+public final class RoleLauncher {
+
+    private RoleLauncher() {
+    }
+
+    /**
+     * @param web whether the process serves HTTP (the API, the all-in-one)
+     */
+    public static ConfigurableApplicationContext run(Class<?>[] sources, boolean web, Map<String, Object> roleDefaults,
+            String[] args) {
+        SpringApplication app = new SpringApplication(sources);
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put("spring.main.banner-mode", "off");
+        defaults.put("spring.main.web-application-type", web ? "servlet" : "none");
+        defaults.put("spring.jmx.enabled", "false");
+        defaults.put("spring.flyway.connect-retries", "120");
+        defaults.put("spring.flyway.connect-retries-interval", "2");
+        defaults.put("spring.autoconfigure.exclude", String.join(",",
+                "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+                "org.springframework.boot.amqp.autoconfigure.health.RabbitHealthContributorAutoConfiguration",
+                "org.springframework.boot.amqp.autoconfigure.metrics.RabbitMetricsAutoConfiguration"));
+        defaults.put("server.error.whitelabel.enabled", "false");
+        defaults.put("spring.web.resources.add-mappings", "false");
+        defaults.put("server.port", "${cinder.osapi-volume-listen-port:8776}");
+        defaults.put("server.address", "${cinder.osapi-volume-listen:0.0.0.0}");
+        defaults.put("server.tomcat.threads.max", "64");
+        defaults.put("server.shutdown", "immediate");
+        defaults.putAll(roleDefaults);
+        app.setDefaultProperties(defaults);
+        return app.run(args);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ember.common.message;
+
+/**
+ * The parts of a user message, as Cinder's {@code message_field}: the event id
+ * {@code VOLUME_<resource>_<action>_<detail>} and the text {@code "<action>:<detail>"}.
+ */
+public final class UserMessage {
+
+    private UserMessage() {
+    }
+
+    public enum Resource { VOLUME, VOLUME_SNAPSHOT }
+
+    public enum Action {
+        SCHEDULE_ALLOCATE_VOLUME("001", "schedule allocate volume"),
+        ATTACH_VOLUME("002", "attach volume"),
+        EXTEND_VOLUME("007", "extend volume"),
+        CREATE_VOLUME_FROM_BACKEND("008", "create volume from backend storage");
+
+        public final String id;
+        public final String text;
+
+        Action(String id, String text) {
+            this.id = id;
+            this.text = text;
+        }
+    }
+
+    public enum Detail {
+        UNKNOWN_ERROR("001", "An unknown error occurred."),
+        DRIVER_NOT_INITIALIZED("002", "Driver is not initialized at present."),
+        NO_BACKEND_AVAILABLE("003", "Could not find any available weighted backend."),
+        DRIVER_FAILED_EXTEND("010", "Volume Driver failed to extend volume."),
+        DRIVER_FAILED_CREATE("012", "Driver failed to create the volume.");
+
+        public final String id;
+        public final String text;
+
+        Detail(String id, String text) {
+            this.id = id;
+            this.text = text;
+        }
+    }
+
+    public static String eventId(Resource resource, Action action, Detail detail) {
+        return "VOLUME_" + resource.name() + "_" + action.id + "_" + detail.id;
+    }
+}

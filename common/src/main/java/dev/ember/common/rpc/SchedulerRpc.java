@@ -1,0 +1,55 @@
+package dev.ember.common.rpc;
+
+import dev.ember.common.context.RequestContext;
+import dev.ember.common.json.Json;
+import dev.ember.common.volume.Volume;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The scheduler's RPC API (Cinder's {@code cinder/scheduler/rpcapi.py}), as the API process calls it. */
+public final class SchedulerRpc {
+
+    public static final String CREATE_VOLUME = "create_volume";
+    public static final String UPDATE_SERVICE_CAPABILITIES = "update_service_capabilities";
+    static final String VERSION = "3.0";
+
+    private final Bus bus;
+
+    public SchedulerRpc(Bus bus) {
+        this.bus = bus;
+        bus.topology().durableTopicQueue(Topics.SCHEDULER);
+        bus.topology().fanoutExchange(Topics.SCHEDULER_FANOUT);
+    }
+
+    /** Asks some scheduler to place a new volume; returns once the broker stored the request. */
+    public void createVolume(RequestContext context, Volume volume) {
+        ObjectNode args = Json.object();
+        args.set("volume", VolumeObjects.primitive(volume));
+        args.putNull("snapshot_id");
+        args.putNull("image_id");
+        ObjectNode spec = args.putObject("request_spec");
+        spec.put("volume_id", volume.id());
+        spec.put("volume_type_id", volume.volumeTypeId());
+        ObjectNode properties = spec.putObject("volume_properties");
+        properties.put("size", volume.size());
+        properties.put("availability_zone", volume.availabilityZone());
+        properties.put("project_id", volume.projectId());
+        args.putObject("filter_properties");
+        args.putNull("backup_id");
+        bus.cast(Topics.SCHEDULER, RpcMessage.cast(CREATE_VOLUME, args, VERSION, context));
+    }
+
+    /**
+     * Tells every scheduler a backend's capabilities (fanout). {@code capabilities} maps pool name to
+     * the pool's capability document.
+     */
+    public void updateServiceCapabilities(RequestContext context, String backend, ObjectNode capabilities,
+            String timestamp) {
+        ObjectNode args = Json.object();
+        args.put("service_name", "volume");
+        args.put("host", backend);
+        args.set("capabilities", capabilities);
+        args.putNull("cluster_name");
+        args.put("timestamp", timestamp);
+        bus.fanout(Topics.SCHEDULER_FANOUT, RpcMessage.cast(UPDATE_SERVICE_CAPABILITIES, args, VERSION, context));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.ember.common.rpc;
+
+import dev.ember.common.json.Json;
+import dev.ember.common.volume.Volume;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Volumes in RPC arguments, in oslo.versionedobjects' primitive form as Cinder sends them
+ * ({@code versioned_object.name/namespace/version/data/changes}). Receivers re-read the row by id:
+ * the database, not the message, is the truth.
+ */
+public final class VolumeObjects {
+
+    private VolumeObjects() {
+    }
+
+    public static ObjectNode primitive(Volume v) {
+        ObjectNode data = Json.object();
+        data.put("id", v.id());
+        data.put("size", v.size());
+        data.put("host", v.host());
+        data.put("status", v.status());
+        data.put("project_id", v.projectId());
+        data.put("user_id", v.userId());
+        data.put("volume_type_id", v.volumeTypeId());
+        data.put("availability_zone", v.availabilityZone());
+        ObjectNode primitive = Json.object();
+        primitive.put("versioned_object.name", "Volume");
+        primitive.put("versioned_object.namespace", "cinder");
+        primitive.put("versioned_object.version", "1.9");
+        primitive.set("versioned_object.data", data);
+        primitive.putArray("versioned_object.changes");
+        return primitive;
+    }
+
+    /** The volume id of a {@code volume} argument (primitive or plain id). */
+    public static String id(JsonNode volumeArg) {
+        if (volumeArg == null || volumeArg.isNull()) {
+            return null;
+        }
+        if (volumeArg.isString()) {
+            return volumeArg.asString();
+        }
+        JsonNode data = volumeArg.has("versioned_object.data") ? volumeArg.get("versioned_object.data") : volumeArg;
+        JsonNode id = data.get("id");
+        return id == null || id.isNull() ? null : id.asString();
+    }
+}

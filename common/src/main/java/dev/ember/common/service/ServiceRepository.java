@@ -1,0 +1,90 @@
+package dev.ember.common.service;
+
+import dev.ember.common.db.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/** The {@code services} table: registrations and heartbeats. */
+public class ServiceRepository {
+
+    public static final String SCHEDULER = "cinder-scheduler";
+    public static final String VOLUME = "cinder-volume";
+
+    private final JdbcTemplate jdbc;
+
+    public ServiceRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Registers a service at start, or refreshes its row if it ran before (its id, uuid, admin state
+     * and report count are kept). Counts as a heartbeat.
+     */
+    public ServiceRecord register(String host, String binary, String topic, String availabilityZone, Instant now) {
+        Object ts = Timestamps.toDb(now);
+        jdbc.update("INSERT INTO services (uuid, host, `binary`, topic, availability_zone, replication_status, "
+                        + "rpc_current_version, object_current_version, created_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+                        + "topic = VALUES(topic), availability_zone = VALUES(availability_zone), updated_at = VALUES(updated_at)",
+                UUID.randomUUID().toString(), host, binary, topic, availabilityZone,
+                binary.equals(VOLUME) ? "disabled" : null, "3.0", "1.0", ts, ts);
+        return find(host, binary).orElseThrow();
+    }
+
+    /** Bumps the heartbeat; false if the row is gone (an operator removed the service). */
+    public boolean heartbeat(int id, Instant now) {
+        return jdbc.update("UPDATE services SET report_count = report_count + 1, updated_at = ? WHERE id = ?",
+                Timestamps.toDb(now), id) > 0;
+    }
+
+    public Optional<ServiceRecord> find(String host, String binary) {
+        List<ServiceRecord> found = jdbc.query("SELECT * FROM services WHERE host = ? AND `binary` = ?", ROW, host, binary);
+        return found.stream().findFirst();
+    }
+
+    /** Services, optionally only those of one host (exactly, or {@code host@...}) and/or one binary. */
+    public List<ServiceRecord> list(String host, String binary) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM services WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (host != null) {
+            sql.append(" AND (host = ? OR host LIKE ? ESCAPE '!')");
+            args.add(host);
+            args.add(host.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "@%");
+        }
+        if (binary != null) {
+            sql.append(" AND `binary` = ?");
+            args.add(binary);
+        }
+        sql.append(" ORDER BY id");
+        return jdbc.query(sql.toString(), ROW, args.toArray());
+    }
+
+    private static final RowMapper<ServiceRecord> ROW = ServiceRepository::map;
+
+    private static ServiceRecord map(ResultSet rs, int row) throws SQLException {
+        return new ServiceRecord(
+                rs.getInt("id"),
+                rs.getString("uuid"),
+                rs.getString("host"),
+                rs.getString("binary"),
+                rs.getString("topic"),
+                rs.getInt("report_count"),
+                rs.getBoolean("disabled"),
+                rs.getString("disabled_reason"),
+                rs.getString("availability_zone"),
+                rs.getBoolean("frozen"),
+                rs.getString("cluster_name"),
+                rs.getString("replication_status"),
+                rs.getString("active_backend_id"),
+                Timestamps.read(rs, "created_at"),
+                Timestamps.read(rs, "updated_at"),
+                Timestamps.read(rs, "modified_at"));
+    }
+}

@@ -1,0 +1,18 @@
+package dev.ember.common.type;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** A volume type with its extra specs. */
+public record VolumeType(
+        String id, String name, String description, boolean isPublic, String qosSpecsId,
+        Map<String, String> extraSpecs, Instant createdAt, Instant updatedAt) {
+
+    public VolumeType {
+        extraSpecs = extraSpecs == null ? Map.of() : Map.copyOf(extraSpecs);
+    }
+
+    public VolumeType withExtraSpecs(Map<String, String> specs) {
+        return new VolumeType(id, name, description, isPublic, qosSpecsId, specs, createdAt, updatedAt);
+    }
+}

@@ -1,0 +1,443 @@
+package dev.ember.common.volume;
+
+import dev.ember.common.db.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/**
+ * The {@code volumes} table. Every status change goes through {@link #transition}: one conditional
+ * UPDATE that succeeds only if the row is still in an expected status, so two racing requests can never
+ * both win and a lost race never corrupts a row.
+ */
+public class VolumeRepository {
+
+    private static final String SELECT = "SELECT v.*, t.name AS volume_type_name FROM volumes v "
+            + "LEFT JOIN volume_types t ON t.id = v.volume_type_id ";
+
+    /** Columns {@link #transition} may set besides {@code status}. */
+    private static final Set<String> SETTABLE = Set.of(
+            "host", "attach_status", "migration_status", "previous_status", "scheduled_at", "launched_at",
+            "terminated_at", "provider_location", "provider_auth", "provider_id", "service_uuid",
+            "shared_targets", "size", "deleted", "deleted_at", "availability_zone", "replication_status");
+
+    private final JdbcTemplate jdbc;
+
+    public VolumeRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Extra conditions a transition may require besides the expected statuses. */
+    public enum Guard {
+        /** The volume is not attached ({@code attach_status != 'attached'}). */
+        NOT_ATTACHED("attach_status <> 'attached'"),
+        /** The volume has not been placed on a backend. */
+        NO_HOST("host IS NULL"),
+        /** The volume has been placed on a backend. */
+        HAS_HOST("host IS NOT NULL");
+
+        private final String sql;
+
+        Guard(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    public void insert(Volume v) {
+        jdbc.update("INSERT INTO volumes (id, user_id, project_id, host, size, availability_zone, status, "
+                        + "attach_status, display_name, display_description, volume_type_id, snapshot_id, "
+                        + "source_volid, consistencygroup_id, group_id, bootable, multiattach, use_quota, "
+                        + "created_at, deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,FALSE)",
+                v.id(), v.userId(), v.projectId(), v.host(), v.size(), v.availabilityZone(), v.status(),
+                v.attachStatus(), v.displayName(), v.displayDescription(), v.volumeTypeId(), v.snapshotId(),
+                v.sourceVolid(), v.consistencygroupId(), v.groupId(), v.bootable(), v.multiattach(), v.useQuota(),
+                Timestamps.toDb(v.createdAt()));
+        if (!v.metadata().isEmpty()) {
+            List<Object[]> rows = new ArrayList<>();
+            v.metadata().forEach((key, value) -> rows.add(new Object[] {v.id(), key, value, Timestamps.toDb(v.createdAt())}));
+            jdbc.batchUpdate("INSERT INTO volume_metadata (volume_id, `key`, `value`, created_at) VALUES (?,?,?,?)", rows);
+        }
+    }
+
+    /** The live (not deleted) volume with this id, with its metadata. */
+    public Optional<Volume> find(String id) {
+        List<Volume> found = jdbc.query(SELECT + "WHERE v.id = ? AND v.deleted = FALSE", ROW, id);
+        return found.isEmpty() ? Optional.empty() : Optional.of(withMetadata(found).get(0));
+    }
+
+    /**
+     * Moves the volume to {@code to} if it is live, in one of {@code from}, and every guard holds.
+     *
+     * @param alsoSet further columns to set in the same statement (see {@link #SETTABLE})
+     * @return whether this call made the change; false means the row was not in an expected state
+     */
+    public boolean transition(String id, Collection<String> from, String to, Map<String, Object> alsoSet, Guard... guards) {
+        StringBuilder sql = new StringBuilder("UPDATE volumes SET status = ?, updated_at = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(to);
+        args.add(Timestamps.toDb(Timestamps.now()));
+        for (Map.Entry<String, Object> set : alsoSet.entrySet()) {
+            if (!SETTABLE.contains(set.getKey())) {
+                throw new IllegalArgumentException("not a settable volume column: " + set.getKey());
+            }
+            sql.append(", ").append(set.getKey()).append(" = ?");
+            args.add(set.getValue() instanceof Instant instant ? Timestamps.toDb(instant) : set.getValue());
+        }
+        sql.append(" WHERE id = ? AND deleted = FALSE AND status IN (").append(placeholders(from.size())).append(')');
+        args.add(id);
+        args.addAll(from);
+        for (Guard guard : guards) {
+            sql.append(" AND ").append(guard.sql);
+        }
+        return jdbc.update(sql.toString(), args.toArray()) > 0;
+    }
+
+    public boolean transition(String id, Collection<String> from, String to) {
+        return transition(id, from, to, Map.of());
+    }
+
+    /** Soft-deletes the volume if it is still in {@code from}; its metadata rows stay with it. */
+    public boolean markDeleted(String id, Collection<String> from) {
+        Instant now = Timestamps.now();
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("deleted", true);
+        set.put("deleted_at", now);
+        set.put("terminated_at", now);
+        return transition(id, from, VolumeStatus.DELETED, set);
+    }
+
+    /**
+     * Places a volume that is still being created and has no host yet: the scheduler's side of the
+     * capacity claim, run in the claim's transaction.
+     */
+    public boolean assignHost(String id, String host, String availabilityZone, Instant now) {
+        return jdbc.update("UPDATE volumes SET host = ?, availability_zone = ?, scheduled_at = ?, updated_at = ? "
+                        + "WHERE id = ? AND deleted = FALSE AND status = ? AND host IS NULL",
+                host, availabilityZone, Timestamps.toDb(now), Timestamps.toDb(now), id, VolumeStatus.CREATING) > 0;
+    }
+
+    /**
+     * Renames or re-describes a volume (not a status change). {@code changes} maps {@code display_name}
+     * and/or {@code display_description} to the new value, which may be null.
+     */
+    public boolean updateNameAndDescription(String id, Map<String, String> changes) {
+        List<String> sets = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            if (!change.getKey().equals("display_name") && !change.getKey().equals("display_description")) {
+                throw new IllegalArgumentException("not a name or description column: " + change.getKey());
+            }
+            sets.add(change.getKey() + " = ?");
+            args.add(change.getValue());
+        }
+        sets.add("updated_at = ?");
+        args.add(Timestamps.toDb(Timestamps.now()));
+        args.add(id);
+        return jdbc.update("UPDATE volumes SET " + String.join(", ", sets) + " WHERE id = ? AND deleted = FALSE",
+                args.toArray()) > 0;
+    }
+
+    /** Replaces the volume's metadata with {@code metadata}. */
+    public void replaceMetadata(String id, Map<String, String> metadata) {
+        jdbc.update("DELETE FROM volume_metadata WHERE volume_id = ?", id);
+        Object now = Timestamps.toDb(Timestamps.now());
+        List<Object[]> rows = new ArrayList<>();
+        metadata.forEach((key, value) -> rows.add(new Object[] {id, key, value, now}));
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO volume_metadata (volume_id, `key`, `value`, created_at) VALUES (?,?,?,?)", rows);
+        }
+    }
+
+    /** Live volumes placed on {@code backend} ({@code host@backend}) whose status is one of {@code statuses}. */
+    public List<Volume> findOnBackend(String backend, Collection<String> statuses) {
+        String sql = SELECT + "WHERE v.deleted = FALSE AND (v.host = ? OR v.host LIKE ? ESCAPE '!') AND v.status IN ("
+                + placeholders(statuses.size()) + ")";
+        List<Object> args = new ArrayList<>();
+        args.add(backend);
+        args.add(likeEscape(backend) + "#%");
+        args.addAll(statuses);
+        return withMetadata(jdbc.query(sql, ROW, args.toArray()));
+    }
+
+    /**
+     * Live volumes in one of {@code statuses} not updated since {@code before}: operations whose message
+     * may have been lost, for the re-drive.
+     */
+    public List<Volume> findStale(Collection<String> statuses, Instant before, int max) {
+        List<Object> args = new ArrayList<>(statuses);
+        args.add(Timestamps.toDb(before));
+        args.add(max);
+        return jdbc.query(SELECT + "WHERE v.status IN (" + placeholders(statuses.size())
+                + ") AND COALESCE(v.updated_at, v.created_at) < ? AND v.deleted = FALSE ORDER BY v.created_at LIMIT ?",
+                ROW, args.toArray());
+    }
+
+    /**
+     * Claims a stale volume for a re-drive: bumps {@code updated_at} only if nobody else touched the row
+     * since it was read, so of several schedulers re-driving at once only one sends the message.
+     */
+    public boolean touchIfUnchanged(Volume seen, Instant now) {
+        Instant last = seen.updatedAt();
+        if (last == null) {
+            return jdbc.update("UPDATE volumes SET updated_at = ? WHERE id = ? AND status = ? AND updated_at IS NULL",
+                    Timestamps.toDb(now), seen.id(), seen.status()) > 0;
+        }
+        return jdbc.update("UPDATE volumes SET updated_at = ? WHERE id = ? AND status = ? AND updated_at = ?",
+                Timestamps.toDb(now), seen.id(), seen.status(), Timestamps.toDb(last)) > 0;
+    }
+
+    /** One page of volumes, metadata included. */
+    public List<Volume> list(VolumeQuery query) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder(SELECT).append("WHERE v.deleted = FALSE");
+        appendFilters(query, sql, args);
+        List<VolumeQuery.SortKey> sort = withDefaultSort(query.sort());
+        if (query.marker() != null) {
+            Map<String, Object> markerValues = sortValues(query.marker(), query.projectId(), sort);
+            appendAfterMarker(sort, markerValues, sql, args);
+        }
+        StringJoiner order = new StringJoiner(", ", " ORDER BY ", "");
+        for (VolumeQuery.SortKey key : sort) {
+            order.add("v." + key.column() + (key.descending() ? " DESC" : " ASC"));
+        }
+        sql.append(order).append(" LIMIT ? OFFSET ?");
+        args.add(query.limit());
+        args.add(query.offset());
+        return withMetadata(jdbc.query(sql.toString(), ROW, args.toArray()));
+    }
+
+    /** How many volumes match the query's filters (Cinder's {@code with_count}). */
+    public int count(VolumeQuery query) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM volumes v WHERE v.deleted = FALSE");
+        appendFilters(query, sql, args);
+        Integer count = jdbc.queryForObject(sql.toString(), Integer.class, args.toArray());
+        return count == null ? 0 : count;
+    }
+
+    /** Number of live volumes and their total size on each backend pool, for recovery checks. */
+    public Map<String, long[]> usageByHost() {
+        Map<String, long[]> usage = new HashMap<>();
+        jdbc.query("SELECT host, COUNT(*) AS n, COALESCE(SUM(size), 0) AS gb FROM volumes "
+                + "WHERE deleted = FALSE AND host IS NOT NULL GROUP BY host", rs -> {
+                    usage.put(rs.getString("host"), new long[] {rs.getLong("n"), rs.getLong("gb")});
+                });
+        return usage;
+    }
+
+    private static void appendFilters(VolumeQuery query, StringBuilder sql, List<Object> args) {
+        if (query.projectId() != null) {
+            sql.append(" AND v.project_id = ?");
+            args.add(query.projectId());
+        }
+        for (VolumeQuery.Condition c : query.conditions()) {
+            String column = "v." + c.column();
+            switch (c.op()) {
+                case EQ -> {
+                    if (c.value() == null) {
+                        sql.append(" AND ").append(column).append(" IS NULL");
+                    } else {
+                        sql.append(" AND ").append(column).append(" = ?");
+                        args.add(c.value());
+                    }
+                }
+                case NEQ -> {
+                    if (c.value() == null) {
+                        sql.append(" AND ").append(column).append(" IS NOT NULL");
+                    } else {
+                        sql.append(" AND (").append(column).append(" <> ? OR ").append(column).append(" IS NULL)");
+                        args.add(c.value());
+                    }
+                }
+                case IN -> {
+                    Collection<?> values = (Collection<?>) c.value();
+                    if (values.isEmpty()) {
+                        sql.append(" AND 1 = 0");
+                    } else {
+                        sql.append(" AND ").append(column).append(" IN (").append(placeholders(values.size())).append(')');
+                        args.addAll(values);
+                    }
+                }
+                case LIKE -> {
+                    sql.append(" AND ").append(column).append(" LIKE ? ESCAPE '!'");
+                    args.add("%" + likeEscape(String.valueOf(c.value())) + "%");
+                }
+                case GT, GTE, LT, LTE -> {
+                    String op = switch (c.op()) {
+                        case GT -> " > ?";
+                        case GTE -> " >= ?";
+                        case LT -> " < ?";
+                        default -> " <= ?";
+                    };
+                    sql.append(" AND ").append(column).append(op);
+                    args.add(c.value() instanceof Instant instant ? Timestamps.toDb(instant) : c.value());
+                }
+            }
+        }
+        for (Map.Entry<String, String> entry : query.metadata().entrySet()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM volume_metadata m WHERE m.volume_id = v.id AND m.`key` = ? AND m.`value` = ?)");
+            args.add(entry.getKey());
+            args.add(entry.getValue());
+        }
+    }
+
+    private static List<VolumeQuery.SortKey> withDefaultSort(List<VolumeQuery.SortKey> requested) {
+        List<VolumeQuery.SortKey> sort = new ArrayList<>(requested);
+        boolean defaultDescending = requested.isEmpty() || requested.get(0).descending();
+        for (String column : List.of("created_at", "id")) {
+            if (sort.stream().noneMatch(k -> k.column().equals(column))) {
+                sort.add(new VolumeQuery.SortKey(column, defaultDescending));
+            }
+        }
+        return sort;
+    }
+
+    private Map<String, Object> sortValues(String markerId, String projectId, List<VolumeQuery.SortKey> sort) {
+        StringJoiner columns = new StringJoiner(", ");
+        sort.forEach(k -> columns.add(k.column()));
+        List<Map<String, Object>> rows = projectId == null
+                ? jdbc.queryForList("SELECT " + columns + " FROM volumes WHERE id = ? AND deleted = FALSE", markerId)
+                : jdbc.queryForList("SELECT " + columns + " FROM volumes WHERE id = ? AND deleted = FALSE AND project_id = ?",
+                        markerId, projectId);
+        if (rows.isEmpty()) {
+            throw new MarkerNotFoundException(markerId);
+        }
+        Map<String, Object> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        rows.get(0).forEach((column, value) -> values.put(column, Timestamps.bindable(value)));
+        return values;
+    }
+
+    /**
+     * Rows strictly after the marker in sort order: for keys k1..kn,
+     * {@code (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ...} with {@code <} for descending keys. NULLs sort first
+     * in MySQL, so a NULL marker value compares as below everything.
+     */
+    private static void appendAfterMarker(List<VolumeQuery.SortKey> sort, Map<String, Object> marker,
+            StringBuilder sql, List<Object> args) {
+        StringJoiner any = new StringJoiner(" OR ", " AND (", ")");
+        for (int i = 0; i < sort.size(); i++) {
+            StringJoiner all = new StringJoiner(" AND ", "(", ")");
+            for (int j = 0; j < i; j++) {
+                String column = "v." + sort.get(j).column();
+                Object value = marker.get(sort.get(j).column());
+                if (value == null) {
+                    all.add(column + " IS NULL");
+                } else {
+                    all.add(column + " = ?");
+                    args.add(value);
+                }
+            }
+            VolumeQuery.SortKey key = sort.get(i);
+            String column = "v." + key.column();
+            Object value = marker.get(key.column());
+            if (value == null) {
+                all.add(key.descending() ? "1 = 0" : column + " IS NOT NULL");
+            } else if (key.descending()) {
+                all.add("(" + column + " < ? OR " + column + " IS NULL)");
+                args.add(value);
+            } else {
+                all.add(column + " > ?");
+                args.add(value);
+            }
+            any.add(all.toString());
+        }
+        sql.append(any);
+    }
+
+    private List<Volume> withMetadata(List<Volume> volumes) {
+        if (volumes.isEmpty()) {
+            return volumes;
+        }
+        Map<String, Map<String, String>> byVolume = new HashMap<>();
+        List<Object> ids = new ArrayList<>();
+        volumes.forEach(v -> ids.add(v.id()));
+        jdbc.query("SELECT volume_id, `key`, `value` FROM volume_metadata WHERE volume_id IN ("
+                + placeholders(ids.size()) + ") ORDER BY volume_id, `key`", rs -> {
+                    byVolume.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
+                }, ids.toArray());
+        List<Volume> out = new ArrayList<>(volumes.size());
+        for (Volume v : volumes) {
+            out.add(v.withMetadata(byVolume.getOrDefault(v.id(), Map.of())));
+        }
+        return out;
+    }
+
+    static String placeholders(int n) {
+        return String.join(",", java.util.Collections.nCopies(n, "?"));
+    }
+
+    /** Escapes LIKE wildcards with {@code !}, the escape character every query here declares. */
+    static String likeEscape(String value) {
+        return value.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static final RowMapper<Volume> ROW = VolumeRepository::map;
+
+    private static Volume map(ResultSet rs, int row) throws SQLException {
+        Object shared = rs.getObject("shared_targets");
+        return new Volume(
+                rs.getString("id"),
+                rs.getString("user_id"),
+                rs.getString("project_id"),
+                rs.getString("host"),
+                rs.getString("cluster_name"),
+                rs.getInt("size"),
+                rs.getString("availability_zone"),
+                rs.getString("status"),
+                rs.getString("attach_status"),
+                rs.getString("migration_status"),
+                rs.getString("previous_status"),
+                Timestamps.read(rs, "scheduled_at"),
+                Timestamps.read(rs, "launched_at"),
+                Timestamps.read(rs, "terminated_at"),
+                rs.getString("display_name"),
+                rs.getString("display_description"),
+                rs.getString("provider_location"),
+                rs.getString("provider_auth"),
+                rs.getString("provider_id"),
+                rs.getString("volume_type_id"),
+                rs.getString("volume_type_name"),
+                rs.getString("snapshot_id"),
+                rs.getString("source_volid"),
+                rs.getString("encryption_key_id"),
+                rs.getString("consistencygroup_id"),
+                rs.getString("group_id"),
+                rs.getBoolean("bootable"),
+                rs.getBoolean("multiattach"),
+                rs.getString("replication_status"),
+                rs.getString("service_uuid"),
+                shared == null ? null : rs.getBoolean("shared_targets"),
+                rs.getBoolean("use_quota"),
+                Timestamps.read(rs, "created_at"),
+                Timestamps.read(rs, "updated_at"),
+                rs.getBoolean("deleted"),
+                Map.of());
+    }
+
+    /** The marker of a list names no visible volume. */
+    public static final class MarkerNotFoundException extends RuntimeException {
+        private final String marker;
+
+        public MarkerNotFoundException(String marker) {
+            super("Volume " + marker + " could not be found.");
+            this.marker = marker;
+        }
+
+        public String marker() {
+            return marker;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.ember.volume.spi;
+
+/**
+ * Optional capability: point-in-time snapshots of a volume. Operations are idempotent in the same
+ * sense as {@link VolumeDriver}'s.
+ */
+public interface SnapshotCapable {
+
+    /** Takes a snapshot named {@code snapshot.name()} of {@code volume}. */
+    ModelUpdate createSnapshot(VolumeSpec volume, SnapshotSpec snapshot) throws DriverException;
+
+    /** Deletes the snapshot; a snapshot that does not exist is already deleted. */
+    void deleteSnapshot(VolumeSpec volume, SnapshotSpec snapshot) throws DriverException;
+
+    /** Creates {@code volume} holding the snapshot's bytes (grown to {@code volume.sizeGb()} if larger). */
+    ModelUpdate createVolumeFromSnapshot(VolumeSpec volume, VolumeSpec source, SnapshotSpec snapshot)
+            throws DriverException;
+}

@@ -1,0 +1,152 @@
+package dev.ember.volume.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The driver contract test kit: every driver's tests extend this class, so the same checks run over
+ * every driver (Cinder's driver compliance idea). Checks go through the storage's own view of things
+ * ({@link #existsOnBackend}, {@link #sizeOnBackend}), not through the driver under test.
+ */
+public abstract class VolumeDriverContractTest {
+
+    protected static final long GIB = 1L << 30;
+
+    @TempDir
+    protected Path scratch;
+
+    protected VolumeDriver driver;
+
+    /** A configured, not yet started driver whose state lives under {@code scratch}. */
+    protected abstract VolumeDriver newDriver(Path scratch) throws Exception;
+
+    /** Whether the storage holds the volume's object, seen with the storage's own tools. */
+    protected abstract boolean existsOnBackend(VolumeSpec volume) throws Exception;
+
+    /** The volume's size in bytes as the storage reports it; -1 if this driver keeps no bytes. */
+    protected abstract long sizeOnBackend(VolumeSpec volume) throws Exception;
+
+    /** A pool the driver reports; volumes of the kit are placed there. */
+    protected String pool() throws DriverException {
+        return driver.stats().pools().get(0).name();
+    }
+
+    @BeforeEach
+    void startDriver() throws Exception {
+        driver = newDriver(scratch);
+        driver.start();
+    }
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    protected VolumeSpec newVolume(int sizeGb) throws DriverException {
+        return new VolumeSpec(UUID.randomUUID().toString(), VolumeSpec.backendName(UUID.randomUUID().toString()),
+                sizeGb, pool(), Map.of(), null);
+    }
+
+    @Test
+    void statsFollowCindersContract() throws Exception {
+        BackendStats stats = driver.stats();
+        assertThat(stats.storageProtocol()).isNotBlank();
+        assertThat(stats.pools()).isNotEmpty();
+        for (PoolStats pool : stats.pools()) {
+            assertThat(pool.name()).doesNotContain("#").doesNotContain("@");
+            assertThat(pool.thinProvisioningSupport() || pool.thickProvisioningSupport())
+                    .as("a pool provisions thin, thick or both").isTrue();
+            if (pool.totalCapacityGb().isKnown() && pool.freeCapacityGb().isKnown()) {
+                assertThat(pool.freeCapacityGb().gb()).isLessThanOrEqualTo(pool.totalCapacityGb().gb());
+            }
+        }
+    }
+
+    @Test
+    void createMakesTheVolumeOnTheStorage() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        assertThat(existsOnBackend(created)).isTrue();
+        long size = sizeOnBackend(created);
+        if (size >= 0) {
+            assertThat(size).isEqualTo(GIB);
+        }
+        driver.deleteVolume(created);
+    }
+
+    @Test
+    void createIsIdempotent() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        VolumeSpec again = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        assertThat(existsOnBackend(again)).isTrue();
+        driver.deleteVolume(again);
+    }
+
+    @Test
+    void deleteRemovesTheVolume() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        driver.deleteVolume(created);
+        assertThat(existsOnBackend(created)).isFalse();
+    }
+
+    @Test
+    void deletingAMissingVolumeSucceeds() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        driver.deleteVolume(volume);
+        driver.deleteVolume(volume);
+        assertThat(existsOnBackend(volume)).isFalse();
+    }
+
+    @Test
+    void extendGrowsTheVolumeAndIsIdempotent() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        driver.extendVolume(created, 2);
+        driver.extendVolume(created.withSize(2), 2);
+        long size = sizeOnBackend(created);
+        if (size >= 0) {
+            assertThat(size).isEqualTo(2 * GIB);
+        }
+        driver.deleteVolume(created);
+    }
+
+    @Test
+    void shrinkingIsAnInvalidArgument() throws Exception {
+        VolumeSpec volume = newVolume(2);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        assertThatThrownBy(() -> driver.extendVolume(created, 1))
+                .isInstanceOfSatisfying(DriverException.class,
+                        e -> assertThat(e.code()).isEqualTo(DriverErrorCode.INVALID_ARGUMENT));
+        driver.deleteVolume(created);
+    }
+
+    @Test
+    void missingCapabilitiesFailWithTheFixedNotSupportedError() {
+        assumeTrue(!(driver instanceof SnapshotCapable), "driver supports snapshots");
+        assertThatThrownBy(() -> Capabilities.require(driver, SnapshotCapable.class, "create_snapshot"))
+                .isInstanceOfSatisfying(DriverException.class, e -> {
+                    assertThat(e.code()).isEqualTo(DriverErrorCode.NOT_SUPPORTED);
+                    assertThat(e.getMessage()).isEqualTo("operation not supported by this driver: create_snapshot");
+                });
+    }
+
+    @Test
+    void closeIsSafeTwice() {
+        driver.close();
+        driver.close();
+        driver = null;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ember.scheduler;
+
+import dev.ember.common.context.CurrentContext;
+import dev.ember.common.context.RequestContext;
+import dev.ember.common.db.Timestamps;
+import dev.ember.common.rpc.VolumeRpc;
+import dev.ember.common.volume.Volume;
+import dev.ember.common.volume.VolumeRepository;
+import dev.ember.common.volume.VolumeStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure a committed row and its message cannot part: operations still {@code creating} or
+ * {@code deleting} after {@code redrive_after} seconds without progress are driven again — placed here
+ * if they have no host yet (the API's cast was lost), or re-sent to their backend (a volume service's
+ * message was lost). Every handler is idempotent, so a re-drive of an operation that was merely slow
+ * costs one ignored message. Of several schedulers only one re-drives a given volume: each claims it by
+ * bumping its {@code updated_at} with a compare-and-swap.
+ */
+public final class Redriver implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Redriver.class);
+    private static final int BATCH = 200;
+
+    private final VolumeRepository volumes;
+    private final SchedulerManager scheduler;
+    private final VolumeRpc volumeRpc;
+    private final Duration after;
+    private final Counter redriven;
+    private final ScheduledExecutorService timer;
+
+    public Redriver(VolumeRepository volumes, SchedulerManager scheduler, VolumeRpc volumeRpc, Duration after,
+            MeterRegistry meters) {
+        this.volumes = volumes;
+        this.scheduler = scheduler;
+        this.volumeRpc = volumeRpc;
+        this.after = after;
+        this.redriven = Counter.builder("ember_redriven_operations")
+                .description("Operations driven again after their message seemed lost").register(meters);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "redriver");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Redriver start() {
+        long period = Math.max(1, after.toSeconds() / 3);
+        timer.scheduleWithFixedDelay(this::runOnce, period, period, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** One pass; public for tests. */
+    public void runOnce() {
+        try {
+            Instant now = Timestamps.now();
+            List<Volume> stale = volumes.findStale(List.of(VolumeStatus.CREATING, VolumeStatus.DELETING),
+                    now.minus(after), BATCH);
+            for (Volume volume : stale) {
+                if (!volumes.touchIfUnchanged(volume, now)) {
+                    continue;
+                }
+                redriven.increment();
+                RequestContext context = RequestContext.internal();
+                CurrentContext.run(context, () -> redrive(context, volume));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("re-drive pass failed: {}", e.getMessage());
+        }
+    }
+
+    private void redrive(RequestContext context, Volume volume) {
+        LOG.info("re-driving {} of volume {} (host {})", volume.status(), volume.id(), volume.host());
+        try {
+            if (VolumeStatus.CREATING.equals(volume.status())) {
+                scheduler.createVolume(context, volume.id());
+            } else if (volume.host() != null) {
+                volumeRpc.deleteVolume(context, volume, false);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("re-drive of volume {} failed, will try again: {}", volume.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.ember.scheduler;
+
+import dev.ember.common.config.CinderProperties;
+import dev.ember.common.db.Tx;
+import dev.ember.common.message.MessageRepository;
+import dev.ember.common.pool.PoolRepository;
+import dev.ember.common.rpc.RpcHandler;
+import dev.ember.common.rpc.RpcServer;
+import dev.ember.common.rpc.SchedulerRpc;
+import dev.ember.common.rpc.Topics;
+import dev.ember.common.rpc.Topology;
+import dev.ember.common.rpc.VolumeObjects;
+import dev.ember.common.rpc.VolumeRpc;
+import dev.ember.common.service.Heartbeat;
+import dev.ember.common.service.ServiceRepository;
+import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.volume.VolumeRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The cinder-scheduler role: consumes {@code cinder-scheduler}, listens to capability reports, re-drives. */
+@Configuration(proxyBeanMethods = false)
+public class SchedulerRole {
+
+    @Bean
+    public HostManager hostManager(PoolRepository pools, ServiceRepository services, CinderProperties properties) {
+        return new HostManager(pools, services, Duration.ofSeconds(properties.serviceDownTime()));
+    }
+
+    @Bean
+    public SchedulerManager schedulerManager(HostManager hosts, CinderProperties properties, VolumeRepository volumes,
+            VolumeTypeRepository types, PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx) {
+        return new SchedulerManager(hosts,
+                properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
+                properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
+                volumes, types, pools, messages, volumeRpc, tx);
+    }
+
+    @Bean
+    public SchedulerService schedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
+            VolumeRepository volumes, VolumeRpc volumeRpc, ServiceRepository services, RpcServer rpcServer,
+            Topology topology, MeterRegistry meters) {
+        return new SchedulerService(manager, hosts, properties, volumes, volumeRpc, services, rpcServer, topology, meters);
+    }
+
+    /** Starts consuming, heartbeating and re-driving once the application is up. */
+    public static final class SchedulerService implements SmartLifecycle {
+        private final SchedulerManager manager;
+        private final HostManager hosts;
+        private final CinderProperties properties;
+        private final RpcServer rpcServer;
+        private final Topology topology;
+        private final Heartbeat heartbeat;
+        private final Redriver redriver;
+        private volatile boolean running;
+
+        SchedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
+                VolumeRepository volumes, VolumeRpc volumeRpc, ServiceRepository services, RpcServer rpcServer,
+                Topology topology, MeterRegistry meters) {
+            this.manager = manager;
+            this.hosts = hosts;
+            this.properties = properties;
+            this.rpcServer = rpcServer;
+            this.topology = topology;
+            this.heartbeat = new Heartbeat(services, properties.host(), ServiceRepository.SCHEDULER, Topics.SCHEDULER,
+                    properties.storageAvailabilityZone(), () -> true);
+            this.redriver = new Redriver(volumes, manager, volumeRpc, Duration.ofSeconds(properties.ember().redriveAfter()),
+                    meters);
+        }
+
+        @Override
+        public void start() {
+            heartbeat.start(properties.reportInterval());
+            topology.durableTopicQueue(Topics.SCHEDULER);
+            RpcHandler create = message -> {
+                manager.createVolume(message.context(), VolumeObjects.id(message.args().get("volume")));
+                return null;
+            };
+            RpcHandler capabilities = message -> {
+                var host = message.args().get("host");
+                hosts.update(host == null ? null : host.asString(), message.args().get("capabilities"));
+                return null;
+            };
+            rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.CREATE_VOLUME, create,
+                    SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities));
+            String fanoutQueue = Topics.SCHEDULER_FANOUT + "_" + UUID.randomUUID().toString().replace("-", "");
+            topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);
+            rpcServer.listen(fanoutQueue, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities), 1);
+            redriver.start();
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            redriver.close();
+            heartbeat.close();
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.ember.volume.manager;
+
+import dev.ember.common.config.CinderProperties;
+import dev.ember.common.context.CurrentContext;
+import dev.ember.common.context.RequestContext;
+import dev.ember.common.db.Timestamps;
+import dev.ember.common.db.Tx;
+import dev.ember.common.message.MessageRepository;
+import dev.ember.common.pool.PoolRepository;
+import dev.ember.common.rpc.RpcHandler;
+import dev.ember.common.rpc.RpcServer;
+import dev.ember.common.rpc.SchedulerRpc;
+import dev.ember.common.rpc.Topics;
+import dev.ember.common.rpc.Topology;
+import dev.ember.common.rpc.VolumeObjects;
+import dev.ember.common.rpc.VolumeRpc;
+import dev.ember.common.service.Heartbeat;
+import dev.ember.common.service.ServiceRecord;
+import dev.ember.common.service.ServiceRepository;
+import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.volume.Hosts;
+import dev.ember.common.volume.VolumeRepository;
+import dev.ember.volume.spi.BackendStats;
+import dev.ember.volume.spi.DriverConfig;
+import dev.ember.volume.spi.DriverException;
+import dev.ember.volume.spi.PoolStats;
+import dev.ember.volume.spi.VolumeDriver;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One backend ({@code host@backend}) of a volume service, from start to stop:
+ * <ol>
+ *   <li>starts the driver, retrying in the background while the storage is unreachable;
+ *   <li>then finishes what a crash interrupted ({@link VolumeManager#recover()}), consumes its queue
+ *       {@code cinder-volume.host@backend}, heartbeats its {@code services} row, and reports pool
+ *       capacity to the database and (fanout) to the schedulers.
+ * </ol>
+ * While the driver cannot report, the heartbeat stops, so the backend shows as down and the
+ * schedulers stop placing volumes on it.
+ */
+public final class BackendHost implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackendHost.class);
+
+    private final String backend;
+    private final DriverConfig config;
+    private final VolumeDriver driver;
+    private final CinderProperties properties;
+    private final String availabilityZone;
+    private final PoolRepository pools;
+    private final SchedulerRpc schedulerRpc;
+    private final RpcServer rpcServer;
+    private final Topology topology;
+    private final Heartbeat heartbeat;
+    private final VolumeManager manager;
+    private final ScheduledExecutorService timer;
+    private volatile boolean driverStarted;
+    private volatile boolean healthy;
+    private volatile boolean sharedTargets;
+
+    public BackendHost(String backendName, DriverConfig config, VolumeDriver driver, CinderProperties properties,
+            VolumeRepository volumes, VolumeTypeRepository types, PoolRepository pools, ServiceRepository services,
+            MessageRepository messages, Tx tx, SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology,
+            MeterRegistry meters) {
+        this.backend = properties.host() + "@" + backendName;
+        this.config = config;
+        this.driver = driver;
+        this.properties = properties;
+        this.availabilityZone = properties.backend(backendName)
+                .getOrDefault("backend_availability_zone", properties.storageAvailabilityZone());
+        this.pools = pools;
+        this.schedulerRpc = schedulerRpc;
+        this.rpcServer = rpcServer;
+        this.topology = topology;
+        this.heartbeat = new Heartbeat(services, backend, ServiceRepository.VOLUME, Topics.VOLUME, availabilityZone,
+                () -> healthy);
+        this.manager = new VolumeManager(backend, driver, volumes, types, pools, messages, tx, meters,
+                Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "backend-" + backend);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public String backend() {
+        return backend;
+    }
+
+    public VolumeManager manager() {
+        return manager;
+    }
+
+    /** Starts in the background; returns at once. */
+    public void start() {
+        VolumeRpc.declareBackendQueue(topology, backend);
+        timer.execute(this::startDriver);
+        heartbeat.start(properties.reportInterval());
+    }
+
+    private void startDriver() {
+        try {
+            driver.start();
+            driverStarted = true;
+            LOG.info("backend {} started (driver {})", backend, config.backendName());
+        } catch (DriverException e) {
+            LOG.warn("backend {} cannot start yet: {}", backend, e.getMessage());
+            timer.schedule(this::startDriver, properties.reportInterval(), TimeUnit.SECONDS);
+            return;
+        }
+        reportStats();
+        CurrentContext.run(RequestContext.internal(), manager::recover);
+        Map<String, RpcHandler> handlers = Map.of(
+                VolumeRpc.CREATE_VOLUME, message -> {
+                    manager.createVolume(message.context(), VolumeObjects.id(message.args().get("volume")));
+                    return null;
+                },
+                VolumeRpc.DELETE_VOLUME, message -> {
+                    manager.deleteVolume(message.context(), VolumeObjects.id(message.args().get("volume")));
+                    return null;
+                });
+        rpcServer.listen(Topics.volumeQueue(backend), handlers);
+        int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
+        timer.scheduleWithFixedDelay(this::reportStats, interval, interval, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Asks the driver for capacity and writes one document per pool; a driver that cannot answer makes
+     * the backend unhealthy until it can.
+     */
+    private void reportStats() {
+        BackendStats stats;
+        try {
+            stats = driver.stats();
+        } catch (DriverException | RuntimeException e) {
+            if (healthy) {
+                LOG.warn("backend {} cannot report its stats, marking it down: {}", backend, e.getMessage());
+            }
+            healthy = false;
+            return;
+        }
+        sharedTargets = stats.sharedTargets();
+        String timestamp = Timestamps.format(Timestamps.now());
+        Map<String, ObjectNode> documents = new LinkedHashMap<>();
+        for (PoolStats pool : stats.pools()) {
+            documents.put(Hosts.join(backend, pool.name()),
+                    CapabilityDocuments.pool(config.volumeBackendName(), stats, pool, timestamp));
+        }
+        try {
+            Map<String, String> json = new LinkedHashMap<>();
+            documents.forEach((name, doc) -> json.put(name, doc.toString()));
+            pools.report(backend, json, Timestamps.now());
+            if (!healthy) {
+                LOG.info("backend {} is reporting", backend);
+            }
+            healthy = true;
+        } catch (RuntimeException e) {
+            LOG.warn("backend {} could not write its stats: {}", backend, e.getMessage());
+            return;
+        }
+        try {
+            schedulerRpc.updateServiceCapabilities(RequestContext.internal(), backend,
+                    CapabilityDocuments.backend(config.volumeBackendName(), stats, documents), timestamp);
+        } catch (RuntimeException e) {
+            LOG.debug("capability fanout of {} failed: {}", backend, e.getMessage());
+        }
+    }
+
+    private String serviceUuid() {
+        ServiceRecord record = heartbeat.record();
+        return record == null ? null : record.uuid();
+    }
+
+    public boolean isHealthy() {
+        return driverStarted && healthy;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        heartbeat.close();
+        driver.close();
+    }
+}
