@@ -52,6 +52,7 @@ public final class ApiFilter extends OncePerRequestFilter {
         String global = request.getHeader("X-OpenStack-Request-ID");
         String globalRequestId = global != null && GLOBAL_REQUEST_ID.matcher(global).matches() ? global : null;
         response.setHeader("x-openstack-request-id", requestId);
+        response.setHeader("x-compute-request-id", requestId);
         String path = request.getRequestURI();
         try {
             CurrentContext.set(new RequestContext(requestId, globalRequestId, null, null, false, null));
@@ -70,7 +71,6 @@ public final class ApiFilter extends OncePerRequestFilter {
                 chain.doFilter(request, response);
                 return;
             }
-            response.setHeader("x-compute-request-id", requestId);
             ApiVersion version = negotiate(request, response);
             RequestContext context = authenticator.authenticate(request, response, requestId, globalRequestId);
             if (context == null) {

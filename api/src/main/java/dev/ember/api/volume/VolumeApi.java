@@ -92,7 +92,7 @@ public final class VolumeApi {
         Volume volume = new Volume(UUID.randomUUID().toString(), context.userId(), context.projectId(), null, null,
                 request.size(), zone, VolumeStatus.CREATING, VolumeStatus.DETACHED, null, null, null, null, null,
                 request.name(), request.description(), null, null, null, type.id(), type.name(), null, null, null,
-                null, null, false, false, null, null, null, true, now, null, false, request.metadata());
+                null, null, false, false, null, null, true, true, now, null, false, request.metadata());
         tx.run(() -> volumes.insert(volume));
         try {
             schedulerRpc.createVolume(context, volume);
