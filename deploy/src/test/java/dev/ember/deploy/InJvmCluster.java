@@ -28,11 +28,14 @@ public final class InJvmCluster implements AutoCloseable {
     private final Map<String, String> common = new HashMap<>();
     private int apiPort;
 
+    /** @param overrides options for every role; a {@code cinder.database.connection} here replaces the test database */
     public InJvmCluster(Map<String, String> overrides) throws Exception {
-        database = TestDatabase.create();
+        database = overrides.containsKey("cinder.database.connection") ? null : TestDatabase.create();
         broker = TestBroker.create();
         state = Files.createTempDirectory("ember-it");
-        common.put("cinder.database.connection", database.connection());
+        if (database != null) {
+            common.put("cinder.database.connection", database.connection());
+        }
         common.put("cinder.transport-url", broker.transportUrl());
         common.put("cinder.report-interval", "1");
         common.put("cinder.service-down-time", "4");
@@ -99,6 +102,8 @@ public final class InJvmCluster implements AutoCloseable {
             }
         }
         broker.close();
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 }

@@ -12,6 +12,8 @@ import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.common.volume.VolumeStatus;
+import dev.ember.common.rpc.Retriable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +41,15 @@ public final class SchedulerManager {
     private final MessageRepository messages;
     private final VolumeRpc volumeRpc;
     private final Tx tx;
+    private final Duration patience;
 
+    /**
+     * @param patience how long a create waits for some backend to be up before failing with "no valid
+     *     backend" (a backend's own rejection fails it at once)
+     */
     public SchedulerManager(HostManager hosts, List<BackendFilter> filters, List<Weigher> weighers,
             VolumeRepository volumes, VolumeTypeRepository types, PoolRepository pools, MessageRepository messages,
-            VolumeRpc volumeRpc, Tx tx) {
+            VolumeRpc volumeRpc, Tx tx, Duration patience) {
         this.hosts = hosts;
         this.filters = List.copyOf(filters);
         this.weighers = List.copyOf(weighers);
@@ -52,6 +59,7 @@ public final class SchedulerManager {
         this.messages = messages;
         this.volumeRpc = volumeRpc;
         this.tx = tx;
+        this.patience = patience;
     }
 
     /**
@@ -108,6 +116,12 @@ public final class SchedulerManager {
                 return;
             }
             rejected.add(chosen.pool() + ": no capacity left to claim");
+        }
+        if (all.stream().noneMatch(BackendState::active)
+                && Duration.between(volume.createdAt(), now).compareTo(patience) < 0) {
+            // Every backend looks down: after a database or broker outage heartbeats are briefly stale
+            // everywhere. Wait for them rather than fail a create that would succeed a second later.
+            throw new Retriable.RetryLaterException("no active volume backend yet for volume " + volumeId, null);
         }
         noValidBackend(context, volume, all.isEmpty() ? "no volume service has reported any pool" : rejected.toString());
     }

@@ -38,7 +38,8 @@ public class SchedulerRole {
         return new SchedulerManager(hosts,
                 properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
                 properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
-                volumes, types, pools, messages, volumeRpc, tx);
+                volumes, types, pools, messages, volumeRpc, tx,
+                Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
     }
 
     @Bean
