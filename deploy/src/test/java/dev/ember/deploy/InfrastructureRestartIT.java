@@ -39,6 +39,10 @@ class InfrastructureRestartIT {
                     try {
                         Http.Response r = admin.post("/v3/admin/volumes", "{\"volume\": {\"size\": 1, \"name\": \"churn-" + i++ + "\"}}");
                         statuses.merge(r.status(), 1, Integer::sum);
+                        if (r.status() >= 500 && r.status() != 503) {
+                            System.out.println("unexpected answer " + r.status() + " " + r.header("x-openstack-request-id")
+                                    + ": " + r.body());
+                        }
                         if (r.status() == 202) {
                             accepted.add(r.json().get("volume").get("id").asString());
                         }

@@ -40,11 +40,29 @@ public final class HostManager {
         this.serviceDownTime = serviceDownTime;
     }
 
-    /** Every pool of every registered volume service, active or not. */
+    /**
+     * Every pool of every registered volume service, active or not.
+     *
+     * <p>A backend counts as up when its heartbeat is at most {@code service_down_time} older than the
+     * newest heartbeat of any service (this scheduler's own included), not older than "now": after a
+     * database outage every heartbeat is equally stale for a moment, and a backend that was merely
+     * unable to write its heartbeat must not look dead while one that really stopped still does.
+     */
     public List<BackendState> backends(Instant now) {
+        List<ServiceRecord> all = services.list(null, null);
+        Instant newest = null;
+        for (ServiceRecord service : all) {
+            Instant beat = service.updatedAt() != null ? service.updatedAt() : service.createdAt();
+            if (newest == null || beat.isAfter(newest)) {
+                newest = beat;
+            }
+        }
+        Instant reference = newest == null || newest.isAfter(now) ? now : newest;
         Map<String, ServiceRecord> byHost = new HashMap<>();
-        for (ServiceRecord service : services.list(null, ServiceRepository.VOLUME)) {
-            byHost.put(service.host(), service);
+        for (ServiceRecord service : all) {
+            if (ServiceRepository.VOLUME.equals(service.binary())) {
+                byHost.put(service.host(), service);
+            }
         }
         List<BackendState> states = new ArrayList<>();
         for (PoolRow row : pools.all()) {
@@ -52,7 +70,7 @@ public final class HostManager {
             if (service == null) {
                 continue;
             }
-            boolean active = service.isUp(now, serviceDownTime) && !service.disabled() && !service.frozen();
+            boolean active = service.isUp(reference, serviceDownTime) && !service.disabled() && !service.frozen();
             states.add(new BackendState(row.name(), row.backend(), service.availabilityZone(), active,
                     row.allocatedCapacityGb(), row.volumeCount(), capabilitiesOf(row)));
         }
