@@ -8,7 +8,7 @@ import dev.ember.common.db.Tx;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.ServiceRepository;
-import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.volume.VolumeRepository;
 import java.nio.file.Path;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -34,7 +34,7 @@ public class ApiRole {
     }
 
     @Bean
-    public VolumeApi volumeApi(VolumeRepository volumes, VolumeTypeRepository types, ServiceRepository services,
+    public VolumeApi volumeApi(VolumeRepository volumes, VolumeTypeCache types, ServiceRepository services,
             SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx, CinderProperties properties) {
         return new VolumeApi(volumes, types, services, schedulerRpc, volumeRpc, tx, properties);
     }

@@ -22,4 +22,10 @@ public record BackendState(
         long allocatedCapacityGb,
         int volumeCount,
         PoolCapabilities capabilities) {
+
+    /** This pool after a claim of {@code sizeGb} for one more volume. */
+    public BackendState withClaim(long sizeGb) {
+        return new BackendState(pool, backend, availabilityZone, active, allocatedCapacityGb + sizeGb, volumeCount + 1,
+                capabilities);
+    }
 }

@@ -2,13 +2,9 @@ package dev.ember.scheduler;
 
 import dev.ember.common.pool.PoolCapabilities;
 import dev.ember.common.pool.PoolRepository;
-import dev.ember.common.pool.PoolRow;
-import dev.ember.common.service.ServiceRecord;
-import dev.ember.common.service.ServiceRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,19 +20,17 @@ import tools.jackson.databind.node.ObjectNode;
 public final class HostManager {
 
     private final PoolRepository pools;
-    private final ServiceRepository services;
     private final Duration serviceDownTime;
-    /** Parsed database documents, re-parsed only when a pool's row changes. */
+    /** Parsed database documents by pool, re-read only when the pool reports again. */
     private final Map<String, Parsed> fromDatabase = new ConcurrentHashMap<>();
     /** Documents from fanout reports, which may be newer than the database's. */
     private final Map<String, PoolCapabilities> fromFanout = new ConcurrentHashMap<>();
 
-    private record Parsed(String raw, PoolCapabilities capabilities) {
+    private record Parsed(Instant reportedAt, PoolCapabilities capabilities) {
     }
 
-    public HostManager(PoolRepository pools, ServiceRepository services, Duration serviceDownTime) {
+    public HostManager(PoolRepository pools, Duration serviceDownTime) {
         this.pools = pools;
-        this.services = services;
         this.serviceDownTime = serviceDownTime;
     }
 
@@ -49,29 +43,16 @@ public final class HostManager {
      * unable to write its heartbeat must not look dead while one that really stopped still does.
      */
     public List<BackendState> backends(Instant now) {
-        List<ServiceRecord> all = services.list(null, null);
-        Instant newest = null;
-        for (ServiceRecord service : all) {
-            Instant beat = service.updatedAt() != null ? service.updatedAt() : service.createdAt();
-            if (newest == null || beat.isAfter(newest)) {
-                newest = beat;
-            }
-        }
+        PoolRepository.PlacementView view = pools.placementView();
+        Instant newest = view.newestHeartbeat();
         Instant reference = newest == null || newest.isAfter(now) ? now : newest;
-        Map<String, ServiceRecord> byHost = new HashMap<>();
-        for (ServiceRecord service : all) {
-            if (ServiceRepository.VOLUME.equals(service.binary())) {
-                byHost.put(service.host(), service);
-            }
-        }
         List<BackendState> states = new ArrayList<>();
-        for (PoolRow row : pools.all()) {
-            ServiceRecord service = byHost.get(row.backend());
-            if (service == null) {
-                continue;
-            }
-            boolean active = service.isUp(reference, serviceDownTime) && !service.disabled() && !service.frozen();
-            states.add(new BackendState(row.name(), row.backend(), service.availabilityZone(), active,
+        for (PoolRepository.PlacementRow row : view.pools()) {
+            Instant lastSign = row.modifiedAt() != null && row.modifiedAt().isAfter(row.heartbeat())
+                    ? row.modifiedAt() : row.heartbeat();
+            boolean up = Duration.between(lastSign, reference).abs().compareTo(serviceDownTime) <= 0;
+            boolean active = up && !row.disabled() && !row.frozen();
+            states.add(new BackendState(row.name(), row.backend(), row.availabilityZone(), active,
                     row.allocatedCapacityGb(), row.volumeCount(), capabilitiesOf(row)));
         }
         return states;
@@ -91,10 +72,10 @@ public final class HostManager {
     }
 
     /** The fresher of the pool's database document and its last fanout report. */
-    private PoolCapabilities capabilitiesOf(PoolRow row) {
-        String raw = row.capabilities() == null ? "" : row.capabilities();
+    private PoolCapabilities capabilitiesOf(PoolRepository.PlacementRow row) {
         PoolCapabilities stored = fromDatabase.compute(row.name(), (name, old) ->
-                old != null && old.raw().equals(raw) ? old : new Parsed(raw, PoolCapabilities.parse(raw))).capabilities();
+                old != null && java.util.Objects.equals(old.reportedAt(), row.reportedAt()) ? old
+                        : new Parsed(row.reportedAt(), PoolCapabilities.parse(pools.capabilities(name)))).capabilities();
         PoolCapabilities reported = fromFanout.get(row.name());
         return reported != null && timestamp(reported).compareTo(timestamp(stored)) > 0 ? reported : stored;
     }

@@ -55,16 +55,27 @@ public final class Redriver implements AutoCloseable {
 
     public Redriver start() {
         long period = Math.max(1, after.toSeconds() / 3);
-        timer.scheduleWithFixedDelay(this::runOnce, period, period, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> runOnce(after), period, period, TimeUnit.SECONDS);
         return this;
     }
 
-    /** One pass; public for tests. */
-    public void runOnce() {
+    /**
+     * Called when the broker connection comes back: messages in flight during the outage may be gone, so
+     * operations without progress for a few seconds are driven again at once rather than after
+     * {@code redrive_after}.
+     */
+    public void afterReconnect() {
+        timer.schedule(() -> runOnce(AFTER_RECONNECT), 2, TimeUnit.SECONDS);
+    }
+
+    private static final Duration AFTER_RECONNECT = Duration.ofSeconds(2);
+
+    /** One pass over operations idle for longer than {@code idle}; public for tests. */
+    public void runOnce(Duration idle) {
         try {
             Instant now = Timestamps.now();
             List<Volume> stale = volumes.findStale(List.of(VolumeStatus.CREATING, VolumeStatus.DELETING),
-                    now.minus(after), BATCH);
+                    now.minus(idle), BATCH);
             for (Volume volume : stale) {
                 if (!volumes.touchIfUnchanged(volume, now)) {
                     continue;

@@ -6,16 +6,18 @@ import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.message.UserMessage;
 import dev.ember.common.pool.PoolRepository;
+import dev.ember.common.rpc.RpcMessage;
+import dev.ember.common.rpc.VolumeObjects;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.type.VolumeType;
-import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.common.volume.VolumeStatus;
-import dev.ember.common.rpc.Retriable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * Places new volumes: filters the active pools, orders them with the weighers, and claims capacity in
  * the best pool that still has room, in the same transaction that assigns the volume's host. Then it
  * tells the pool's volume service to create the volume.
+ *
+ * <p>Creates that arrive together are placed together: one read of the pools and one transaction for
+ * the whole batch, with each placement counted against the pools before the next is chosen, so a batch
+ * spreads exactly as creates one by one would.
  */
 public final class SchedulerManager {
 
@@ -36,7 +42,7 @@ public final class SchedulerManager {
     private final List<BackendFilter> filters;
     private final List<Weigher> weighers;
     private final VolumeRepository volumes;
-    private final VolumeTypeRepository types;
+    private final VolumeTypeCache types;
     private final PoolRepository pools;
     private final MessageRepository messages;
     private final VolumeRpc volumeRpc;
@@ -48,7 +54,7 @@ public final class SchedulerManager {
      *     backend" (a backend's own rejection fails it at once)
      */
     public SchedulerManager(HostManager hosts, List<BackendFilter> filters, List<Weigher> weighers,
-            VolumeRepository volumes, VolumeTypeRepository types, PoolRepository pools, MessageRepository messages,
+            VolumeRepository volumes, VolumeTypeCache types, PoolRepository pools, MessageRepository messages,
             VolumeRpc volumeRpc, Tx tx, Duration patience) {
         this.hosts = hosts;
         this.filters = List.copyOf(filters);
@@ -62,68 +68,113 @@ public final class SchedulerManager {
         this.patience = patience;
     }
 
-    /**
-     * Handles {@code create_volume}. Idempotent: a volume already placed is only re-sent to its
-     * backend, a volume no longer {@code creating} is left alone.
-     */
+    /** Handles one {@code create_volume}; see {@link #createVolumes}. */
     public void createVolume(RequestContext context, String volumeId) {
-        Volume volume = volumes.find(volumeId).orElse(null);
-        if (volume == null || !VolumeStatus.CREATING.equals(volume.status())) {
-            LOG.debug("volume {} is gone or no longer creating; nothing to schedule", volumeId);
-            return;
+        createVolumes(List.of(RpcMessage.cast("create_volume", volumeArgument(volumeId), "3.0", context)));
+    }
+
+    /**
+     * Handles {@code create_volume} casts. Idempotent: a volume already placed is only re-sent to its
+     * backend, a volume no longer {@code creating} is left alone.
+     *
+     * @return the messages to try again later: creates for which no backend is up yet
+     */
+    public List<RpcMessage> createVolumes(List<RpcMessage> requests) {
+        Map<String, RpcMessage> byVolume = new LinkedHashMap<>();
+        for (RpcMessage request : requests) {
+            String id = VolumeObjects.id(request.args().get("volume"));
+            if (id != null) {
+                byVolume.putIfAbsent(id, request);
+            }
         }
-        if (volume.host() != null) {
-            volumeRpc.createVolume(context, volume);
-            return;
-        }
-        Map<String, String> extraSpecs = types.findById(volume.volumeTypeId()).map(VolumeType::extraSpecs).orElse(Map.of());
-        RequestSpec spec = new RequestSpec(volumeId, volume.size(), volume.availabilityZone(), extraSpecs);
-        Instant now = Timestamps.now();
-        List<BackendState> all = hosts.backends(now);
-        List<BackendState> candidates = new ArrayList<>();
-        StringJoiner rejected = new StringJoiner("; ");
-        for (BackendState state : all) {
-            String failed = firstFailingFilter(state, spec);
-            if (failed == null) {
-                candidates.add(state);
+        Map<String, Volume> found = volumes.findManyWithoutMetadata(byVolume.keySet());
+        List<Volume> toPlace = new ArrayList<>();
+        for (String id : byVolume.keySet()) {
+            Volume volume = found.get(id);
+            if (volume == null || !VolumeStatus.CREATING.equals(volume.status())) {
+                LOG.debug("volume {} is gone or no longer creating; nothing to schedule", id);
+            } else if (volume.host() != null) {
+                volumeRpc.createVolume(byVolume.get(id).context(), volume);
             } else {
-                rejected.add(state.pool() + ": " + failed);
+                toPlace.add(volume);
             }
         }
-        for (BackendState chosen : Weigher.order(candidates, weighers, spec)) {
-            long limit = (long) Math.floor(Math.min(CapacityMath.claimLimitGb(chosen, spec.thin()), Long.MAX_VALUE / 2.0));
-            Placement placement;
-            try {
-                placement = tx.call(() -> {
-                    if (!pools.claim(chosen.pool(), volume.size(), limit)) {
-                        return Placement.POOL_FULL;
-                    }
-                    if (!volumes.assignHost(volumeId, chosen.pool(), chosen.availabilityZone(), now)) {
-                        throw new AlreadyPlaced();
-                    }
-                    return Placement.PLACED;
-                });
-            } catch (AlreadyPlaced e) {
-                placement = Placement.ALREADY_PLACED;
-            }
-            if (placement == Placement.ALREADY_PLACED) {
-                LOG.debug("volume {} was placed by another scheduler", volumeId);
-                return;
-            }
-            if (placement == Placement.PLACED) {
-                LOG.info("volume {} ({} GiB) placed on {}", volumeId, volume.size(), chosen.pool());
-                volumes.find(volumeId).ifPresent(placed -> volumeRpc.createVolume(context, placed));
-                return;
-            }
-            rejected.add(chosen.pool() + ": no capacity left to claim");
+        if (toPlace.isEmpty()) {
+            return List.of();
         }
-        if (all.stream().noneMatch(BackendState::active)
-                && Duration.between(volume.createdAt(), now).compareTo(patience) < 0) {
-            // Every backend looks down: after a database or broker outage heartbeats are briefly stale
-            // everywhere. Wait for them rather than fail a create that would succeed a second later.
-            throw new Retriable.RetryLaterException("no active volume backend yet for volume " + volumeId, null);
+        Instant now = Timestamps.now();
+        List<BackendState> observed = hosts.backends(now);
+        Batch batch = place(toPlace, observed, byVolume, now);
+        for (Volume placed : batch.placed()) {
+            LOG.info("volume {} ({} GiB) placed on {}", placed.id(), placed.size(), placed.host());
+            volumeRpc.createVolume(byVolume.get(placed.id()).context(), placed);
         }
-        noValidBackend(context, volume, all.isEmpty() ? "no volume service has reported any pool" : rejected.toString());
+        return batch.requeue();
+    }
+
+    private record Batch(List<Volume> placed, List<RpcMessage> requeue) {
+    }
+
+    /**
+     * A claim and a host for every volume that fits, each one atomic; an error and a user message for
+     * every one that does not.
+     */
+    private Batch place(List<Volume> toPlace, List<BackendState> observed, Map<String, RpcMessage> byVolume,
+            Instant now) {
+        List<BackendState> states = new ArrayList<>(observed);
+        List<Volume> placed = new ArrayList<>();
+        List<RpcMessage> requeue = new ArrayList<>();
+        for (Volume volume : toPlace) {
+            Map<String, String> extraSpecs = types.byId(volume.volumeTypeId()).map(VolumeType::extraSpecs).orElse(Map.of());
+            RequestSpec spec = new RequestSpec(volume.id(), volume.size(), volume.availabilityZone(), extraSpecs);
+            List<BackendState> candidates = new ArrayList<>();
+            StringJoiner rejected = new StringJoiner("; ");
+            for (BackendState state : states) {
+                String failed = firstFailingFilter(state, spec);
+                if (failed == null) {
+                    candidates.add(state);
+                } else {
+                    rejected.add(state.pool() + ": " + failed);
+                }
+            }
+            Outcome outcome = Outcome.NO_ROOM;
+            for (BackendState chosen : Weigher.order(candidates, weighers, spec)) {
+                long limit = (long) Math.floor(Math.min(CapacityMath.claimLimitGb(chosen, spec.thin()), Long.MAX_VALUE / 2.0));
+                if (pools.claimAndPlace(chosen.pool(), volume.size(), limit, volume.id(), chosen.availabilityZone(), now)) {
+                    placed.add(volume.placedOn(chosen.pool(), chosen.availabilityZone(), now));
+                    states.set(states.indexOf(chosen), chosen.withClaim(volume.size()));
+                    outcome = Outcome.DONE;
+                    break;
+                }
+                if (!stillWaiting(volume.id())) {
+                    LOG.debug("volume {} was placed or deleted meanwhile", volume.id());
+                    outcome = Outcome.DONE;
+                    break;
+                }
+                rejected.add(chosen.pool() + ": no capacity left to claim");
+            }
+            if (outcome == Outcome.DONE) {
+                continue;
+            }
+            if (states.stream().noneMatch(BackendState::active)
+                    && Duration.between(volume.createdAt(), now).compareTo(patience) < 0) {
+                // Every backend looks down: right after a database or broker outage heartbeats are briefly
+                // stale everywhere. Wait for them rather than fail a create that would succeed a second later.
+                requeue.add(byVolume.get(volume.id()));
+                continue;
+            }
+            noValidBackend(byVolume.get(volume.id()).context(), volume,
+                    states.isEmpty() ? "no volume service has reported any pool" : rejected.toString());
+        }
+        return new Batch(placed, requeue);
+    }
+
+    private enum Outcome { DONE, NO_ROOM }
+
+    /** Whether the volume still waits for a host (after a placement that did not happen). */
+    private boolean stillWaiting(String volumeId) {
+        return volumes.findWithoutMetadata(volumeId)
+                .filter(v -> VolumeStatus.CREATING.equals(v.status()) && v.host() == null).isPresent();
     }
 
     private String firstFailingFilter(BackendState state, RequestSpec spec) {
@@ -138,6 +189,7 @@ public final class SchedulerManager {
         return null;
     }
 
+    /** The volume goes to {@code error} with a user message saying why, both or neither. */
     private void noValidBackend(RequestContext context, Volume volume, String reasons) {
         LOG.warn("No valid backend was found for volume {} ({} GiB, zone {}): {}", volume.id(), volume.size(),
                 volume.availabilityZone(), reasons);
@@ -150,12 +202,9 @@ public final class SchedulerManager {
         });
     }
 
-    private enum Placement { PLACED, POOL_FULL, ALREADY_PLACED }
-
-    /** Rolls back a claim made for a volume another scheduler placed first. */
-    private static final class AlreadyPlaced extends RuntimeException {
-        AlreadyPlaced() {
-            super(null, null, false, false);
-        }
+    private static tools.jackson.databind.node.ObjectNode volumeArgument(String volumeId) {
+        tools.jackson.databind.node.ObjectNode args = dev.ember.common.json.Json.object();
+        args.put("volume", volumeId);
+        return args;
     }
 }

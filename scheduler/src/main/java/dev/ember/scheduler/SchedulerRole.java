@@ -13,12 +13,13 @@ import dev.ember.common.rpc.VolumeObjects;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.Heartbeat;
 import dev.ember.common.service.ServiceRepository;
-import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.volume.VolumeRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,13 +29,13 @@ import org.springframework.context.annotation.Configuration;
 public class SchedulerRole {
 
     @Bean
-    public HostManager hostManager(PoolRepository pools, ServiceRepository services, CinderProperties properties) {
-        return new HostManager(pools, services, Duration.ofSeconds(properties.serviceDownTime()));
+    public HostManager hostManager(PoolRepository pools, CinderProperties properties) {
+        return new HostManager(pools, Duration.ofSeconds(properties.serviceDownTime()));
     }
 
     @Bean
     public SchedulerManager schedulerManager(HostManager hosts, CinderProperties properties, VolumeRepository volumes,
-            VolumeTypeRepository types, PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx) {
+            VolumeTypeCache types, PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx) {
         return new SchedulerManager(hosts,
                 properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
                 properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
@@ -45,8 +46,11 @@ public class SchedulerRole {
     @Bean
     public SchedulerService schedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
             VolumeRepository volumes, VolumeRpc volumeRpc, ServiceRepository services, RpcServer rpcServer,
-            Topology topology, MeterRegistry meters) {
-        return new SchedulerService(manager, hosts, properties, volumes, volumeRpc, services, rpcServer, topology, meters);
+            Topology topology, CachingConnectionFactory connectionFactory, MeterRegistry meters) {
+        SchedulerService service = new SchedulerService(manager, hosts, properties, volumes, volumeRpc, services,
+                rpcServer, topology, meters);
+        connectionFactory.addConnectionListener(connection -> service.redriver.afterReconnect());
+        return service;
     }
 
     /** Starts consuming, heartbeating and re-driving once the application is up. */
@@ -88,7 +92,8 @@ public class SchedulerRole {
                 return null;
             };
             rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.CREATE_VOLUME, create,
-                    SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities));
+                    SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities),
+                    Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes), properties.ember().rpcConsumers());
             String fanoutQueue = Topics.SCHEDULER_FANOUT + "_" + UUID.randomUUID().toString().replace("-", "");
             topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);
             rpcServer.listen(fanoutQueue, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities), 1);

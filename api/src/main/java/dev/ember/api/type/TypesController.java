@@ -14,6 +14,7 @@ import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
 import dev.ember.common.json.Json;
 import dev.ember.common.type.VolumeType;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
@@ -71,13 +72,24 @@ public class TypesController {
             .noAdditionalProperties().minProperties(1).maxProperties(1);
 
     private final VolumeTypeRepository types;
+    private final VolumeTypeCache cache;
     private final Tx tx;
     private final CinderProperties properties;
 
-    public TypesController(VolumeTypeRepository types, Tx tx, CinderProperties properties) {
+    public TypesController(VolumeTypeRepository types, VolumeTypeCache cache, Tx tx, CinderProperties properties) {
         this.types = types;
+        this.cache = cache;
         this.tx = tx;
         this.properties = properties;
+    }
+
+    /** Runs a change of types, then drops this process's cached types so the change is seen at once. */
+    private void change(Runnable work) {
+        try {
+            tx.run(work);
+        } finally {
+            cache.invalidate();
+        }
     }
 
     @GetMapping("/v3/types")
@@ -131,7 +143,7 @@ public class TypesController {
         VolumeType type = new VolumeType(UUID.randomUUID().toString(), name, text(t, "description"), isPublic, null,
                 specs, Timestamps.now(), null);
         try {
-            tx.run(() -> types.insert(type));
+            change(() -> types.insert(type));
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("Volume Type " + name + " already exists.");
         }
@@ -161,7 +173,7 @@ public class TypesController {
             throw ApiException.badRequest("The volume type " + id + " is the default volume type and cannot be renamed.");
         }
         try {
-            tx.run(() -> types.update(id, name, description, isPublic));
+            change(() -> types.update(id, name, description, isPublic));
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("Volume Type " + name + " already exists.");
         }
@@ -176,7 +188,9 @@ public class TypesController {
         if (type.name().equals(properties.defaultVolumeType())) {
             throw ApiException.badRequest("The volume type " + id + " is a default volume type and cannot be deleted.");
         }
-        if (!tx.call(() -> types.deleteIfUnused(id))) {
+        boolean deleted = tx.call(() -> types.deleteIfUnused(id));
+        cache.invalidate();
+        if (!deleted) {
             throw ApiException.badRequest("Target volume type is still in use.");
         }
         return Responses.acceptedEmpty();
@@ -202,7 +216,7 @@ public class TypesController {
         EXTRA_SPECS_CREATE.validate(json);
         refuseIfInUse(type);
         Map<String, String> specs = strings(json.get("extra_specs"));
-        tx.run(() -> types.putExtraSpecs(id, specs, Timestamps.now()));
+        change(() -> types.putExtraSpecs(id, specs, Timestamps.now()));
         return Responses.ok(json);
     }
 
@@ -231,7 +245,7 @@ public class TypesController {
         if (!json.has(key)) {
             throw ApiException.badRequest("Request body and URI mismatch");
         }
-        tx.run(() -> types.putExtraSpecs(id, strings(json), Timestamps.now()));
+        change(() -> types.putExtraSpecs(id, strings(json), Timestamps.now()));
         return Responses.ok(json);
     }
 
@@ -241,7 +255,9 @@ public class TypesController {
         Policy.requireAdmin(request, Policy.TYPES_EXTRA_SPECS_DELETE);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         refuseIfInUse(type);
-        if (!tx.call(() -> types.deleteExtraSpec(id, key))) {
+        boolean deleted = tx.call(() -> types.deleteExtraSpec(id, key));
+        cache.invalidate();
+        if (!deleted) {
             throw ApiException.notFound("Volume Type " + id + " has no extra specs with key " + key + ".");
         }
         return Responses.emptyJson(202);

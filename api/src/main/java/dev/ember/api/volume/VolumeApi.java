@@ -12,6 +12,7 @@ import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.ServiceRecord;
 import dev.ember.common.service.ServiceRepository;
 import dev.ember.common.type.VolumeType;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeQuery;
@@ -34,14 +35,14 @@ public final class VolumeApi {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeApi.class);
 
     private final VolumeRepository volumes;
-    private final VolumeTypeRepository types;
+    private final VolumeTypeCache types;
     private final ServiceRepository services;
     private final SchedulerRpc schedulerRpc;
     private final VolumeRpc volumeRpc;
     private final Tx tx;
     private final CinderProperties properties;
 
-    public VolumeApi(VolumeRepository volumes, VolumeTypeRepository types, ServiceRepository services,
+    public VolumeApi(VolumeRepository volumes, VolumeTypeCache types, ServiceRepository services,
             SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx, CinderProperties properties) {
         this.volumes = volumes;
         this.types = types;
@@ -93,7 +94,11 @@ public final class VolumeApi {
                 request.size(), zone, VolumeStatus.CREATING, VolumeStatus.DETACHED, null, null, null, null, null,
                 request.name(), request.description(), null, null, null, type.id(), type.name(), null, null, null,
                 null, null, false, false, null, null, true, true, now, null, false, request.metadata());
-        tx.run(() -> volumes.insert(volume));
+        if (volume.metadata().isEmpty()) {
+            volumes.insert(volume);
+        } else {
+            tx.run(() -> volumes.insert(volume));
+        }
         try {
             schedulerRpc.createVolume(context, volume);
         } catch (BusUnavailableException e) {
@@ -172,10 +177,10 @@ public final class VolumeApi {
     private VolumeType resolveType(String requested) {
         if (requested == null || requested.isEmpty()) {
             String name = properties.defaultVolumeType();
-            return types.findByNameOrId(name).orElseThrow(() -> new ApiException(500,
+            return types.byNameOrId(name).orElseThrow(() -> new ApiException(500,
                     "Default volume type " + name + " is not found. Please check default_volume_type config."));
         }
-        return types.findByNameOrId(requested).orElseThrow(() -> ApiException.notFound(
+        return types.byNameOrId(requested).orElseThrow(() -> ApiException.notFound(
                 VolumeTypeRepository.looksLikeUuid(requested)
                         ? "Volume type " + requested + " could not be found."
                         : "Volume type with name " + requested + " could not be found."));

@@ -75,13 +75,16 @@ public record CinderProperties(
      *
      * @param redriveAfter seconds after which an operation whose message seems lost is sent again
      * @param rpcConsumers concurrent message consumers per queue
-     * @param rpcPrefetch unacknowledged messages a consumer may hold
+     * @param rpcPrefetch unacknowledged messages a consumer may hold (and so the largest batch it handles)
+     * @param persistentMessages whether casts are written to disk by the broker; off by default, since
+     *     every cast is backed by a database row that the re-drive sends again if a broker restart loses it
      * @param healthcheckDisableFile while this file exists, {@code /healthcheck} answers 503 (oslo's {@code disable_by_file_path})
      */
     public record Ember(
             @DefaultValue("30") int redriveAfter,
-            @DefaultValue("8") int rpcConsumers,
+            @DefaultValue("4") int rpcConsumers,
             @DefaultValue("16") int rpcPrefetch,
+            @DefaultValue("false") boolean persistentMessages,
             @DefaultValue("/etc/cinder/healthcheck_disable") String healthcheckDisableFile) {
     }
 

@@ -11,6 +11,7 @@ import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.Topology;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.ServiceRepository;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.VolumeRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,14 +77,20 @@ public class CommonConfiguration {
         return new VolumeTypeRepository(jdbc);
     }
 
+    /** Types as the create path reads them: found types are kept two seconds. */
+    @Bean
+    public VolumeTypeCache volumeTypeCache(VolumeTypeRepository types) {
+        return new VolumeTypeCache(types, java.time.Duration.ofSeconds(2));
+    }
+
     @Bean
     public ServiceRepository serviceRepository(JdbcTemplate jdbc) {
         return new ServiceRepository(jdbc);
     }
 
     @Bean
-    public PoolRepository poolRepository(JdbcTemplate jdbc) {
-        return new PoolRepository(jdbc);
+    public PoolRepository poolRepository(JdbcTemplate jdbc, Tx tx, CinderProperties properties) {
+        return new PoolRepository(jdbc, tx, !DatabaseUrl.parse(properties.database().connection()).isH2());
     }
 
     @Bean
@@ -118,8 +125,9 @@ public class CommonConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    public Bus bus(CachingConnectionFactory connectionFactory, Topology topology, MeterRegistry meters) {
-        return new Bus(connectionFactory, topology, meters);
+    public Bus bus(CachingConnectionFactory connectionFactory, Topology topology, CinderProperties properties,
+            MeterRegistry meters) {
+        return new Bus(connectionFactory, topology, properties.ember().persistentMessages(), meters);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,6 +1,7 @@
 package dev.ember.common.pool;
 
 import dev.ember.common.db.Timestamps;
+import dev.ember.common.db.Tx;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,17 @@ import org.springframework.jdbc.core.RowMapper;
 public class PoolRepository {
 
     private final JdbcTemplate jdbc;
+    private final Tx tx;
+    private final boolean multiTableUpdate;
 
-    public PoolRepository(JdbcTemplate jdbc) {
+    /**
+     * @param multiTableUpdate whether the database runs MySQL's {@code UPDATE a JOIN b} (MariaDB and MySQL
+     *     do; H2 does not), which lets a placement be one statement instead of a transaction of two
+     */
+    public PoolRepository(JdbcTemplate jdbc, Tx tx, boolean multiTableUpdate) {
         this.jdbc = jdbc;
+        this.tx = tx;
+        this.multiTableUpdate = multiTableUpdate;
     }
 
     /** Writes a backend's latest report, one capabilities document per pool. */
@@ -38,6 +47,74 @@ public class PoolRepository {
 
     public List<PoolRow> all() {
         return jdbc.query("SELECT * FROM pools ORDER BY name", ROW);
+    }
+
+    /**
+     * What a placement needs of every pool in one query: its claims, when it last reported, and its
+     * volume service's state; plus the newest heartbeat of any service. Capability documents are
+     * not read here (they change once per report; see {@link #capabilities}).
+     */
+    public PlacementView placementView() {
+        Instant[] newest = new Instant[1];
+        List<PlacementRow> rows = jdbc.query("SELECT p.name, p.backend, p.allocated_capacity_gb, p.volume_count, "
+                        + "p.reported_at, s.availability_zone, s.updated_at, s.created_at, s.modified_at, s.disabled, s.frozen, "
+                        + "(SELECT MAX(COALESCE(updated_at, created_at)) FROM services) AS newest "
+                        + "FROM pools p JOIN services s ON s.host = p.backend AND s.`binary` = 'cinder-volume' ORDER BY p.name",
+                (rs, n) -> {
+                    newest[0] = Timestamps.read(rs, "newest");
+                    return new PlacementRow(rs.getString("name"), rs.getString("backend"), rs.getLong("allocated_capacity_gb"),
+                            rs.getInt("volume_count"), Timestamps.read(rs, "reported_at"), rs.getString("availability_zone"),
+                            Timestamps.read(rs, "updated_at") != null ? Timestamps.read(rs, "updated_at") : Timestamps.read(rs, "created_at"),
+                            Timestamps.read(rs, "modified_at"), rs.getBoolean("disabled"), rs.getBoolean("frozen"));
+                });
+        return new PlacementView(rows, newest[0]);
+    }
+
+    /**
+     * Places a volume still {@code creating} without a host in {@code pool}, claiming {@code sizeGb} there
+     * if the claims stay within {@code limitGb}: both or neither. On MariaDB/MySQL one atomic statement;
+     * elsewhere a transaction of two.
+     *
+     * @return whether the volume was placed; false when the pool is full or the volume is no longer waiting
+     */
+    public boolean claimAndPlace(String pool, long sizeGb, long limitGb, String volumeId, String zone, Instant now) {
+        String ts = Timestamps.toDb(now);
+        if (multiTableUpdate) {
+            return jdbc.update("UPDATE pools p JOIN volumes v ON v.id = ? "
+                            + "SET p.allocated_capacity_gb = p.allocated_capacity_gb + ?, p.volume_count = p.volume_count + 1, "
+                            + "v.host = ?, v.availability_zone = ?, v.scheduled_at = ?, v.updated_at = ? "
+                            + "WHERE p.name = ? AND p.allocated_capacity_gb + ? <= ? "
+                            + "AND v.status = 'creating' AND v.host IS NULL AND v.deleted = FALSE",
+                    volumeId, sizeGb, pool, zone, ts, ts, pool, sizeGb, limitGb) > 0;
+        }
+        return tx.call(() -> {
+            if (!claim(pool, sizeGb, limitGb)) {
+                return false;
+            }
+            if (jdbc.update("UPDATE volumes SET host = ?, availability_zone = ?, scheduled_at = ?, updated_at = ? "
+                    + "WHERE id = ? AND deleted = FALSE AND status = 'creating' AND host IS NULL",
+                    pool, zone, ts, ts, volumeId) > 0) {
+                return true;
+            }
+            release(pool, sizeGb);
+            return false;
+        });
+    }
+
+    /** One pool's capability document, or null. */
+    public String capabilities(String pool) {
+        List<String> found = jdbc.queryForList("SELECT capabilities FROM pools WHERE name = ?", String.class, pool);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** A pool as {@link #placementView} sees it; {@code heartbeat} is the service's last sign of life. */
+    public record PlacementRow(String name, String backend, long allocatedCapacityGb, int volumeCount,
+            Instant reportedAt, String availabilityZone, Instant heartbeat, Instant modifiedAt, boolean disabled,
+            boolean frozen) {
+    }
+
+    /** Every pool with its service state, and the newest heartbeat of any service (null if none). */
+    public record PlacementView(List<PlacementRow> pools, Instant newestHeartbeat) {
     }
 
     public List<PoolRow> ofBackend(String backend) {

@@ -26,14 +26,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Sends RPC messages: casts (fire and forget, but confirmed by the broker), calls (request and reply)
- * and fanouts. Every publish is persistent and mandatory and waits for the broker's confirm, so
- * "sent" means "stored in a queue": a message that reaches no queue comes back and counts as a
- * failure, never as a silent drop.
+ * and fanouts. Casts go to durable queues, mandatory and confirmed; a message that reaches no queue
+ * comes back and is sent again, never silently dropped. Casts are transient unless configured
+ * persistent: the database, not the broker, keeps what must not be lost (see the re-drive).
  */
 public final class Bus implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
-    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_PUBLISH_ATTEMPTS = 3;
 
     private final RabbitTemplate template;
     private final Topology topology;
@@ -41,9 +42,20 @@ public final class Bus implements AutoCloseable {
     private final Map<String, CompletableFuture<OsloCodec.Reply>> pendingCalls = new ConcurrentHashMap<>();
     private final SimpleMessageListenerContainer replyListener;
     private final MeterRegistry meters;
+    private final java.util.concurrent.atomic.AtomicLong correlationIds = new java.util.concurrent.atomic.AtomicLong();
+    /** Handles confirms off the connection's own threads, where publishing again would deadlock. */
+    private final java.util.concurrent.ExecutorService confirmExecutor = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bus-confirms");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public Bus(CachingConnectionFactory connectionFactory, Topology topology, MeterRegistry meters) {
+    private final boolean persistent;
+
+    /** @param persistent whether casts are persistent (written to disk by the broker) */
+    public Bus(CachingConnectionFactory connectionFactory, Topology topology, boolean persistent, MeterRegistry meters) {
         this.topology = topology;
+        this.persistent = persistent;
         this.meters = meters;
         this.template = new RabbitTemplate(connectionFactory);
         this.template.setMandatory(true);
@@ -58,12 +70,19 @@ public final class Bus implements AutoCloseable {
         replyListener.start();
     }
 
-    /** Casts to a topic queue on the control exchange; returns once the broker has stored the message. */
+    /**
+     * Casts to a topic queue on the control exchange. Returns once the broker has the message on the
+     * wire; its confirm is awaited asynchronously. A message the broker refuses, returns unroutable or
+     * does not confirm is published again (after re-declaring the topology) a few times, then counted
+     * and logged as lost: every cast is backed by a database row that the re-drive finds, so a lost
+     * cast delays an operation but cannot strand it. Throws {@link BusUnavailableException} when the
+     * broker cannot be reached at all.
+     */
     public void cast(String routingKey, RpcMessage message) {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "ok";
         try {
-            publish(topology.controlExchange(), routingKey, OsloCodec.encode(message, null), true);
+            publish(topology.controlExchange(), routingKey, OsloCodec.encode(message, null), persistent, message.method(), 1);
         } catch (BusUnavailableException e) {
             outcome = "failed";
             throw e;
@@ -95,7 +114,8 @@ public final class Bus implements AutoCloseable {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "ok";
         try {
-            publish(topology.controlExchange(), routingKey, OsloCodec.encode(call, (int) timeout.toSeconds()), false);
+            publish(topology.controlExchange(), routingKey, OsloCodec.encode(call, (int) timeout.toSeconds()), false,
+                    method, MAX_PUBLISH_ATTEMPTS);
             OsloCodec.Reply answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (answer.failure() != null) {
                 outcome = "remote_error";
@@ -134,37 +154,37 @@ public final class Bus implements AutoCloseable {
         return topology;
     }
 
-    private void publish(String exchange, String routingKey, byte[] body, boolean persistent) {
-        for (int attempt = 1; ; attempt++) {
-            CorrelationData correlation = new CorrelationData(UUID.randomUUID().toString());
-            try {
-                template.send(exchange, routingKey, amqpMessage(body, persistent), correlation);
-                CorrelationData.Confirm confirm = correlation.getFuture()
-                        .get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                if (correlation.getReturned() != null) {
-                    // No queue took it: the queue is missing (a fresh broker). Declare and try once more.
-                    topology.redeclareAll();
-                    if (attempt < 2) {
-                        continue;
-                    }
-                    throw new BusUnavailableException("no queue is bound to " + exchange + "/" + routingKey, null);
-                }
-                if (!confirm.ack()) {
-                    throw new BusUnavailableException("the broker refused a message for " + routingKey + ": "
-                            + confirm.reason(), null);
-                }
-                return;
-            } catch (AmqpException e) {
-                throw new BusUnavailableException("publishing to " + routingKey + " failed: " + e.getMessage(), e);
-            } catch (TimeoutException e) {
-                throw new BusUnavailableException("the broker did not confirm a message for " + routingKey, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BusUnavailableException("interrupted while publishing to " + routingKey, e);
-            } catch (ExecutionException e) {
-                throw new BusUnavailableException("publishing to " + routingKey + " failed", e.getCause());
-            }
+    private void publish(String exchange, String routingKey, byte[] body, boolean persistent, String method,
+            int attempt) {
+        CorrelationData correlation = new CorrelationData(Long.toString(correlationIds.incrementAndGet()));
+        try {
+            template.send(exchange, routingKey, amqpMessage(body, persistent), correlation);
+        } catch (AmqpException e) {
+            throw new BusUnavailableException("publishing to " + routingKey + " failed: " + e.getMessage(), e);
         }
+        correlation.getFuture().orTimeout(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((confirm, failure) -> {
+                    boolean returned = correlation.getReturned() != null;
+                    if (failure == null && confirm.ack() && !returned) {
+                        return;
+                    }
+                    String why = failure != null ? "no confirm (" + failure + ")" : returned ? "returned unroutable"
+                            : "refused: " + confirm.reason();
+                    if (returned) {
+                        topology.redeclareAll();
+                    }
+                    if (attempt < MAX_PUBLISH_ATTEMPTS) {
+                        LOG.debug("{} to {} {}; publishing it again", method, routingKey, why);
+                        try {
+                            publish(exchange, routingKey, body, persistent, method, attempt + 1);
+                            return;
+                        } catch (BusUnavailableException e) {
+                            why = e.getMessage();
+                        }
+                    }
+                    meters.counter("ember_rpc_lost_casts", "method", method).increment();
+                    LOG.warn("{} to {} was not confirmed ({}); the re-drive will send it again", method, routingKey, why);
+                }, confirmExecutor);
     }
 
     private static Message amqpMessage(byte[] body, boolean persistent) {
@@ -192,6 +212,7 @@ public final class Bus implements AutoCloseable {
     @Override
     public void close() {
         replyListener.stop();
+        confirmExecutor.shutdown();
     }
 
     static JsonNode nullNode() {

@@ -5,21 +5,20 @@ import dev.ember.common.context.CurrentContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
  * Consumes RPC messages from queues and dispatches them to handlers by method name, with the sender's
  * request context set for the handler (and its log lines). Acknowledges a message only after its
- * handler returned, requeues it after a retriable failure, and drops it (logged) otherwise.
+ * handler returned, requeues it after a retriable failure, and drops it (logged) otherwise. Messages
+ * that arrive together are handed over together to handlers that can take a batch.
  */
 public final class RpcServer implements AutoCloseable {
 
@@ -31,7 +30,7 @@ public final class RpcServer implements AutoCloseable {
     private final int consumers;
     private final int prefetch;
     private final MeterRegistry meters;
-    private final List<SimpleMessageListenerContainer> containers = new CopyOnWriteArrayList<>();
+    private final List<QueueConsumer> running = new CopyOnWriteArrayList<>();
 
     public RpcServer(CachingConnectionFactory connectionFactory, Bus bus, int consumers, int prefetch, MeterRegistry meters) {
         this.connectionFactory = connectionFactory;
@@ -43,34 +42,100 @@ public final class RpcServer implements AutoCloseable {
 
     /** Starts consuming {@code queue}, which the caller declared in the {@link Topology}. */
     public void listen(String queue, Map<String, RpcHandler> handlers) {
-        listen(queue, handlers, consumers);
+        listen(queue, handlers, Map.of(), consumers);
     }
 
     public void listen(String queue, Map<String, RpcHandler> handlers, int consumerCount) {
-        SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
-        container.setQueueNames(queue);
-        container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-        container.setConcurrentConsumers(consumerCount);
-        container.setPrefetchCount(prefetch);
-        container.setMissingQueuesFatal(false);
-        container.setRecoveryInterval(1000);
-        container.setDefaultRequeueRejected(true);
-        container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> dispatch(handlers, message, channel));
-        container.start();
-        containers.add(container);
+        listen(queue, handlers, Map.of(), consumerCount);
     }
 
-    private void dispatch(Map<String, RpcHandler> handlers, Message amqp, Channel channel) throws IOException {
-        long tag = amqp.getMessageProperties().getDeliveryTag();
-        RpcMessage message;
-        try {
-            message = OsloCodec.decode(amqp.getBody());
-        } catch (RuntimeException e) {
-            LOG.warn("dropping an unreadable message from {}: {}", amqp.getMessageProperties().getConsumerQueue(),
-                    e.getMessage());
-            channel.basicReject(tag, false);
-            return;
+    /**
+     * Starts consuming {@code queue}. Each consumer takes the messages already waiting (up to the
+     * prefetch) as one batch; casts of a method with a batch handler are handled together, all others
+     * one by one in arrival order.
+     */
+    public void listen(String queue, Map<String, RpcHandler> handlers, Map<String, BatchRpcHandler> batchHandlers,
+            int consumerCount) {
+        for (int i = 0; i < consumerCount; i++) {
+            QueueConsumer consumer = new QueueConsumer(connectionFactory, bus.topology(), queue, prefetch,
+                    (batch, channel) -> dispatch(handlers, batchHandlers, batch, channel), "rpc-" + queue + "-" + i);
+            consumer.start();
+            running.add(consumer);
         }
+    }
+
+    private void dispatch(Map<String, RpcHandler> handlers, Map<String, BatchRpcHandler> batchHandlers,
+            List<QueueConsumer.Delivery> batch, Channel channel) throws IOException {
+        Map<String, List<Delivery>> grouped = new LinkedHashMap<>();
+        for (QueueConsumer.Delivery amqp : batch) {
+            long tag = amqp.tag();
+            try {
+                RpcMessage message = OsloCodec.decode(amqp.body());
+                String group = batchHandlers.containsKey(message.method()) && !message.isCall() ? message.method() : "";
+                grouped.computeIfAbsent(group, g -> new ArrayList<>()).add(new Delivery(tag, message));
+            } catch (RuntimeException e) {
+                LOG.warn("dropping an unreadable message from {}: {}", amqp.queue(), e.getMessage());
+                channel.basicReject(tag, false);
+            }
+        }
+        for (Map.Entry<String, List<Delivery>> group : grouped.entrySet()) {
+            if (group.getKey().isEmpty()) {
+                for (Delivery delivery : group.getValue()) {
+                    dispatchOne(handlers, delivery, channel);
+                }
+            } else {
+                dispatchBatch(group.getKey(), batchHandlers.get(group.getKey()), group.getValue(), channel);
+            }
+        }
+    }
+
+    private record Delivery(long tag, RpcMessage message) {
+    }
+
+    private void dispatchBatch(String method, BatchRpcHandler handler, List<Delivery> deliveries, Channel channel)
+            throws IOException {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "ok";
+        List<RpcMessage> messages = deliveries.stream().map(Delivery::message).toList();
+        CurrentContext.set(messages.get(0).context());
+        try {
+            List<RpcMessage> requeue = handler.handle(messages);
+            for (Delivery delivery : deliveries) {
+                if (requeue.contains(delivery.message())) {
+                    channel.basicNack(delivery.tag(), false, true);
+                } else {
+                    channel.basicAck(delivery.tag(), false);
+                }
+            }
+            if (!requeue.isEmpty()) {
+                outcome = "requeued";
+                pause();
+            }
+        } catch (Exception e) {
+            if (Retriable.isRetriable(e)) {
+                outcome = "requeued";
+                LOG.warn("{} of {} messages failed, will retry: {}", method, deliveries.size(), e.toString());
+                pause();
+                for (Delivery delivery : deliveries) {
+                    channel.basicNack(delivery.tag(), false, true);
+                }
+            } else {
+                outcome = "failed";
+                LOG.error("{} of {} messages failed; dropping them", method, deliveries.size(), e);
+                for (Delivery delivery : deliveries) {
+                    channel.basicAck(delivery.tag(), false);
+                }
+            }
+        } finally {
+            meters.counter("ember_rpc_handled", "method", method, "outcome", outcome).increment(deliveries.size());
+            sample.stop(meters.timer("ember_rpc_handle_batch", "method", method, "outcome", outcome));
+            CurrentContext.clear();
+        }
+    }
+
+    private void dispatchOne(Map<String, RpcHandler> handlers, Delivery delivery, Channel channel) throws IOException {
+        long tag = delivery.tag();
+        RpcMessage message = delivery.message();
         RpcHandler handler = handlers.get(message.method());
         CurrentContext.set(message.context());
         Timer.Sample sample = Timer.start(meters);
@@ -101,6 +166,7 @@ public final class RpcServer implements AutoCloseable {
                 channel.basicAck(tag, false);
             }
         } finally {
+            meters.counter("ember_rpc_handled", "method", message.method(), "outcome", outcome).increment();
             sample.stop(meters.timer("ember_rpc_handle", "method", message.method(), "outcome", outcome));
             CurrentContext.clear();
         }
@@ -123,6 +189,6 @@ public final class RpcServer implements AutoCloseable {
 
     @Override
     public void close() {
-        containers.forEach(SimpleMessageListenerContainer::stop);
+        running.forEach(QueueConsumer::close);
     }
 }

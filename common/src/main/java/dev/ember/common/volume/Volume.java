@@ -53,6 +53,15 @@ public record Volume(
         return Hosts.backend(host);
     }
 
+    /** This volume as placed by the scheduler on {@code newHost} in {@code zone}. */
+    public Volume placedOn(String newHost, String zone, Instant at) {
+        return new Volume(id, userId, projectId, newHost, clusterName, size, zone, status, attachStatus,
+                migrationStatus, previousStatus, at, launchedAt, terminatedAt, displayName,
+                displayDescription, providerLocation, providerAuth, providerId, volumeTypeId, volumeTypeName,
+                snapshotId, sourceVolid, encryptionKeyId, consistencygroupId, groupId, bootable, multiattach,
+                replicationStatus, serviceUuid, sharedTargets, useQuota, createdAt, at, deleted, metadata);
+    }
+
     public Volume withMetadata(Map<String, String> newMetadata) {
         return new Volume(id, userId, projectId, host, clusterName, size, availabilityZone, status, attachStatus,
                 migrationStatus, previousStatus, scheduledAt, launchedAt, terminatedAt, displayName,

@@ -77,6 +77,22 @@ public class VolumeRepository {
         return found.isEmpty() ? Optional.empty() : Optional.of(withMetadata(found).get(0));
     }
 
+    /** The live volumes among {@code ids}, without metadata, by id. */
+    public Map<String, Volume> findManyWithoutMetadata(Collection<String> ids) {
+        Map<String, Volume> found = new HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        jdbc.query(SELECT + "WHERE v.id IN (" + placeholders(ids.size()) + ") AND v.deleted = FALSE", ROW, ids.toArray())
+                .forEach(v -> found.put(v.id(), v));
+        return found;
+    }
+
+    /** The live volume with this id, without reading its metadata (for services that do not show it). */
+    public Optional<Volume> findWithoutMetadata(String id) {
+        return jdbc.query(SELECT + "WHERE v.id = ? AND v.deleted = FALSE", ROW, id).stream().findFirst();
+    }
+
     /**
      * Moves the volume to {@code to} if it is live, in one of {@code from}, and every guard holds.
      *
@@ -104,6 +120,47 @@ public class VolumeRepository {
         return jdbc.update(sql.toString(), args.toArray()) > 0;
     }
 
+    /**
+     * The same {@link #transition} for many volumes at once, each its own compare-and-swap, sent to the
+     * database in one round trip; no volume's outcome depends on another's.
+     *
+     * @param alsoSet the further columns of each volume, by id (one column set for all)
+     * @return how many volumes moved
+     */
+    public int transitionAll(Map<String, Map<String, Object>> alsoSet, Collection<String> from, String to) {
+        if (alsoSet.isEmpty()) {
+            return 0;
+        }
+        List<String> columns = new ArrayList<>(alsoSet.values().iterator().next().keySet());
+        for (String column : columns) {
+            if (!SETTABLE.contains(column)) {
+                throw new IllegalArgumentException("not a settable volume column: " + column);
+            }
+        }
+        StringBuilder sql = new StringBuilder("UPDATE volumes SET status = ?, updated_at = ?");
+        columns.forEach(c -> sql.append(", ").append(c).append(" = ?"));
+        sql.append(" WHERE id = ? AND deleted = FALSE AND status IN (").append(placeholders(from.size())).append(')');
+        String now = Timestamps.toDb(Timestamps.now());
+        List<Object[]> rows = new ArrayList<>();
+        alsoSet.forEach((id, values) -> {
+            List<Object> args = new ArrayList<>();
+            args.add(to);
+            args.add(now);
+            for (String column : columns) {
+                Object value = values.get(column);
+                args.add(value instanceof Instant instant ? Timestamps.toDb(instant) : value);
+            }
+            args.add(id);
+            args.addAll(from);
+            rows.add(args.toArray());
+        });
+        int moved = 0;
+        for (int count : jdbc.batchUpdate(sql.toString(), rows)) {
+            moved += count > 0 || count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : 0;
+        }
+        return moved;
+    }
+
     public boolean transition(String id, Collection<String> from, String to) {
         return transition(id, from, to, Map.of());
     }
@@ -116,16 +173,6 @@ public class VolumeRepository {
         set.put("deleted_at", now);
         set.put("terminated_at", now);
         return transition(id, from, VolumeStatus.DELETED, set);
-    }
-
-    /**
-     * Places a volume that is still being created and has no host yet: the scheduler's side of the
-     * capacity claim, run in the claim's transaction.
-     */
-    public boolean assignHost(String id, String host, String availabilityZone, Instant now) {
-        return jdbc.update("UPDATE volumes SET host = ?, availability_zone = ?, scheduled_at = ?, updated_at = ? "
-                        + "WHERE id = ? AND deleted = FALSE AND status = ? AND host IS NULL",
-                host, availabilityZone, Timestamps.toDb(now), Timestamps.toDb(now), id, VolumeStatus.CREATING) > 0;
     }
 
     /**

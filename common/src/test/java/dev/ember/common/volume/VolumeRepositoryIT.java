@@ -45,7 +45,7 @@ class VolumeRepositoryIT {
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = new JdbcTemplate(dataSource);
         volumes = new VolumeRepository(jdbc);
-        pools = new PoolRepository(jdbc);
+        pools = new PoolRepository(jdbc, null, true);
         typeId = jdbc.queryForObject("SELECT id FROM volume_types WHERE name = '__DEFAULT__'", String.class);
     }
 

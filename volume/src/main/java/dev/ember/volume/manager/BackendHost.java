@@ -7,7 +7,9 @@ import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
+import dev.ember.common.rpc.BatchRpcHandler;
 import dev.ember.common.rpc.RpcHandler;
+import dev.ember.common.rpc.RpcMessage;
 import dev.ember.common.rpc.RpcServer;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.Topics;
@@ -17,7 +19,7 @@ import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.Heartbeat;
 import dev.ember.common.service.ServiceRecord;
 import dev.ember.common.service.ServiceRepository;
-import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.volume.Hosts;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.volume.spi.BackendStats;
@@ -28,6 +30,7 @@ import dev.ember.volume.spi.VolumeDriver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,7 +71,7 @@ public final class BackendHost implements AutoCloseable {
     private volatile boolean sharedTargets;
 
     public BackendHost(String backendName, DriverConfig config, VolumeDriver driver, CinderProperties properties,
-            VolumeRepository volumes, VolumeTypeRepository types, PoolRepository pools, ServiceRepository services,
+            VolumeRepository volumes, VolumeTypeCache types, PoolRepository pools, ServiceRepository services,
             MessageRepository messages, Tx tx, SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology,
             MeterRegistry meters) {
         this.backend = properties.host() + "@" + backendName;
@@ -128,9 +131,26 @@ public final class BackendHost implements AutoCloseable {
                     manager.deleteVolume(message.context(), VolumeObjects.id(message.args().get("volume")));
                     return null;
                 });
-        rpcServer.listen(Topics.volumeQueue(backend), handlers);
+        Map<String, BatchRpcHandler> batchHandlers = Map.of(
+                VolumeRpc.CREATE_VOLUME, messages -> requeue(messages, manager.createVolumes(requests(messages))),
+                VolumeRpc.DELETE_VOLUME, messages -> requeue(messages, manager.deleteVolumes(requests(messages))));
+        rpcServer.listen(Topics.volumeQueue(backend), handlers, batchHandlers, properties.ember().rpcConsumers());
         int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
         timer.scheduleWithFixedDelay(this::reportStats, interval, interval, TimeUnit.SECONDS);
+    }
+
+    private static List<VolumeManager.Request> requests(List<RpcMessage> messages) {
+        return messages.stream()
+                .map(m -> new VolumeManager.Request(VolumeObjects.id(m.args().get("volume")), m.context()))
+                .filter(r -> r.volumeId() != null)
+                .toList();
+    }
+
+    /** The messages whose requests are to be retried. */
+    private static List<RpcMessage> requeue(List<RpcMessage> messages, List<VolumeManager.Request> retry) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        retry.forEach(r -> ids.add(r.volumeId()));
+        return messages.stream().filter(m -> ids.contains(VolumeObjects.id(m.args().get("volume")))).toList();
     }
 
     /**

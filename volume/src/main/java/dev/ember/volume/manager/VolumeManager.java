@@ -7,7 +7,7 @@ import dev.ember.common.message.MessageRepository;
 import dev.ember.common.message.UserMessage;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.Retriable;
-import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.volume.Hosts;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public final class VolumeManager {
     private final String backend;
     private final VolumeDriver driver;
     private final VolumeRepository volumes;
-    private final VolumeTypeRepository types;
+    private final VolumeTypeCache types;
     private final PoolRepository pools;
     private final MessageRepository messages;
     private final Tx tx;
@@ -53,7 +54,7 @@ public final class VolumeManager {
     private final Supplier<Boolean> sharedTargets;
     private final ReentrantLock[] locks = new ReentrantLock[64];
 
-    public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, VolumeTypeRepository types,
+    public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, VolumeTypeCache types,
             PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters, Duration giveUpAfter,
             Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets) {
         this.backend = backend;
@@ -72,66 +73,132 @@ public final class VolumeManager {
         }
     }
 
-    /** Creates a volume the scheduler placed here: {@code creating} becomes {@code available} or {@code error}. */
+    /** Creates one volume the scheduler placed here; see {@link #createVolumes}. */
     public void createVolume(RequestContext context, String volumeId) {
-        withLock(volumeId, () -> {
-            Volume volume = ownVolume(volumeId, VolumeStatus.CREATING);
-            if (volume == null) {
-                return;
-            }
-            ModelUpdate update;
-            try {
-                update = timed("create_volume", () -> driver.createVolume(spec(volume)));
-            } catch (RetriableDriverException e) {
-                if (Duration.between(startOf(volume), Timestamps.now()).compareTo(giveUpAfter) < 0) {
-                    throw new Retriable.RetryLaterException("backend " + backend + " unavailable: " + e.getMessage(), e);
-                }
-                fail(context, volume, UserMessage.Action.CREATE_VOLUME_FROM_BACKEND,
-                        UserMessage.Detail.DRIVER_NOT_INITIALIZED, e);
-                return;
-            } catch (DriverException e) {
-                fail(context, volume, UserMessage.Action.CREATE_VOLUME_FROM_BACKEND,
-                        UserMessage.Detail.DRIVER_FAILED_CREATE, e);
-                return;
-            }
-            Map<String, Object> set = new LinkedHashMap<>();
-            set.put("launched_at", Timestamps.now());
-            set.put("provider_location", update.providerLocation());
-            set.put("provider_id", update.providerId());
-            set.put("service_uuid", serviceUuid.get());
-            set.put("shared_targets", sharedTargets.get());
-            if (volumes.transition(volumeId, Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE, set)) {
-                LOG.info("volume {} created on {}", volumeId, volume.host());
-            }
-        });
+        if (!createVolumes(List.of(new Request(volumeId, context))).isEmpty()) {
+            throw new Retriable.RetryLaterException("backend " + backend + " unavailable", null);
+        }
     }
 
-    /** Deletes a volume being deleted: its bytes, then its row and its capacity claim, in one transaction. */
+    /** Deletes one volume; see {@link #deleteVolumes}. */
     public void deleteVolume(RequestContext context, String volumeId) {
-        withLock(volumeId, () -> {
-            Volume volume = ownVolume(volumeId, VolumeStatus.DELETING);
+        if (!deleteVolumes(List.of(new Request(volumeId, context))).isEmpty()) {
+            throw new Retriable.RetryLaterException("backend " + backend + " unavailable", null);
+        }
+    }
+
+    /** One operation asked of this backend: the volume and who asked. */
+    public record Request(String volumeId, RequestContext context) {
+    }
+
+    /**
+     * Creates volumes the scheduler placed here: {@code creating} becomes {@code available}, or
+     * {@code error} with a user message when the driver fails. The driver works volume by volume; the
+     * outcomes are written together, each its own compare-and-swap.
+     *
+     * @return the requests to try again later (the storage was unreachable, not for long yet)
+     */
+    public List<Request> createVolumes(List<Request> requests) {
+        Map<String, Volume> found = volumes.findManyWithoutMetadata(requests.stream().map(Request::volumeId).toList());
+        List<Request> retry = new ArrayList<>();
+        Map<Request, ModelUpdate> created = new LinkedHashMap<>();
+        Map<Request, DriverException> failed = new LinkedHashMap<>();
+        for (Request request : requests) {
+            Volume volume = owned(found.get(request.volumeId()), request.volumeId(), VolumeStatus.CREATING);
             if (volume == null) {
-                return;
+                continue;
             }
             try {
-                timed("delete_volume", () -> {
+                created.put(request, withLock(volume.id(), () -> timed("create_volume", () -> driver.createVolume(spec(volume)))));
+            } catch (RetriableDriverException e) {
+                if (Duration.between(startOf(volume), Timestamps.now()).compareTo(giveUpAfter) < 0) {
+                    LOG.warn("backend {} unavailable creating volume {}, will retry: {}", backend, volume.id(), e.getMessage());
+                    retry.add(request);
+                } else {
+                    failed.put(request, e);
+                }
+            } catch (DriverException e) {
+                failed.put(request, e);
+            }
+        }
+        if (created.isEmpty() && failed.isEmpty()) {
+            return retry;
+        }
+        String uuid = serviceUuid.get();
+        Boolean shared = sharedTargets.get();
+        Instant now = Timestamps.now();
+        // Successes are independent compare-and-swaps: one round trip, no transaction needed.
+        Map<String, Map<String, Object>> available = new LinkedHashMap<>();
+        created.forEach((request, update) -> {
+            Map<String, Object> set = new LinkedHashMap<>();
+            set.put("launched_at", now);
+            set.put("provider_location", update.providerLocation());
+            set.put("provider_id", update.providerId());
+            set.put("service_uuid", uuid);
+            set.put("shared_targets", shared);
+            available.put(request.volumeId(), set);
+        });
+        volumes.transitionAll(available, Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE);
+        // A failure and its user message go together.
+        failed.forEach((request, e) -> tx.run(() -> {
+            if (volumes.transition(request.volumeId(), Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR)) {
+                Volume volume = found.get(request.volumeId());
+                messages.volumeError(request.context(), volume.projectId(), volume.id(),
+                        UserMessage.Action.CREATE_VOLUME_FROM_BACKEND,
+                        e instanceof RetriableDriverException ? UserMessage.Detail.DRIVER_NOT_INITIALIZED
+                                : UserMessage.Detail.DRIVER_FAILED_CREATE);
+            }
+        }));
+        created.keySet().forEach(r -> LOG.info("volume {} created on {}", r.volumeId(), found.get(r.volumeId()).host()));
+        failed.forEach((r, e) -> LOG.error("creating volume {} failed: {}", r.volumeId(), e.getMessage()));
+        return retry;
+    }
+
+    /**
+     * Deletes volumes being deleted: each one's bytes, then all their rows and capacity claims in one
+     * transaction. A driver failure leaves the volume {@code error_deleting}.
+     *
+     * @return the requests to try again later (the storage was unreachable)
+     */
+    public List<Request> deleteVolumes(List<Request> requests) {
+        Map<String, Volume> found = volumes.findManyWithoutMetadata(requests.stream().map(Request::volumeId).toList());
+        List<Request> retry = new ArrayList<>();
+        List<Volume> deleted = new ArrayList<>();
+        List<Volume> failed = new ArrayList<>();
+        for (Request request : requests) {
+            Volume volume = owned(found.get(request.volumeId()), request.volumeId(), VolumeStatus.DELETING);
+            if (volume == null) {
+                continue;
+            }
+            try {
+                withLock(volume.id(), () -> timed("delete_volume", () -> {
                     driver.deleteVolume(spec(volume));
                     return null;
-                });
+                }));
+                deleted.add(volume);
             } catch (RetriableDriverException e) {
-                throw new Retriable.RetryLaterException("backend " + backend + " unavailable: " + e.getMessage(), e);
+                LOG.warn("backend {} unavailable deleting volume {}, will retry: {}", backend, volume.id(), e.getMessage());
+                retry.add(request);
             } catch (DriverException e) {
-                LOG.error("deleting volume {} failed: {}", volumeId, e.getMessage());
-                volumes.transition(volumeId, Set.of(VolumeStatus.DELETING), VolumeStatus.ERROR_DELETING);
-                return;
+                LOG.error("deleting volume {} failed: {}", volume.id(), e.getMessage());
+                failed.add(volume);
             }
-            tx.run(() -> {
-                if (volumes.markDeleted(volumeId, Set.of(VolumeStatus.DELETING))) {
+        }
+        if (deleted.isEmpty() && failed.isEmpty()) {
+            return retry;
+        }
+        tx.run(() -> {
+            for (Volume volume : deleted) {
+                if (volumes.markDeleted(volume.id(), Set.of(VolumeStatus.DELETING))) {
                     pools.release(volume.host(), volume.size());
                 }
-            });
-            LOG.info("volume {} deleted from {}", volumeId, volume.host());
+            }
+            for (Volume volume : failed) {
+                volumes.transition(volume.id(), Set.of(VolumeStatus.DELETING), VolumeStatus.ERROR_DELETING);
+            }
         });
+        deleted.forEach(v -> LOG.info("volume {} deleted from {}", v.id(), v.host()));
+        return retry;
     }
 
     /**
@@ -144,16 +211,16 @@ public final class VolumeManager {
         if (!unfinished.isEmpty()) {
             LOG.info("recovering {} unfinished operation(s) on {}", unfinished.size(), backend);
         }
+        List<Request> creates = new ArrayList<>();
+        List<Request> deletes = new ArrayList<>();
         for (Volume volume : unfinished) {
-            try {
-                if (VolumeStatus.CREATING.equals(volume.status())) {
-                    createVolume(context, volume.id());
-                } else {
-                    deleteVolume(context, volume.id());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("recovery of volume {} deferred: {}", volume.id(), e.getMessage());
-            }
+            (VolumeStatus.CREATING.equals(volume.status()) ? creates : deletes).add(new Request(volume.id(), context));
+        }
+        try {
+            createVolumes(creates);
+            deleteVolumes(deletes);
+        } catch (RuntimeException e) {
+            LOG.warn("recovery on {} deferred to the re-drive: {}", backend, e.getMessage());
         }
     }
 
@@ -162,8 +229,7 @@ public final class VolumeManager {
     }
 
     /** The row if it is live, placed on this backend and in {@code status}; else null (nothing to do). */
-    private Volume ownVolume(String volumeId, String status) {
-        Volume volume = volumes.find(volumeId).orElse(null);
+    private Volume owned(Volume volume, String volumeId, String status) {
         if (volume == null) {
             LOG.info("volume {} no longer exists; nothing to do", volumeId);
             return null;
@@ -179,18 +245,8 @@ public final class VolumeManager {
         return volume;
     }
 
-    private void fail(RequestContext context, Volume volume, UserMessage.Action action, UserMessage.Detail detail,
-            DriverException cause) {
-        LOG.error("creating volume {} failed: {}", volume.id(), cause.getMessage());
-        tx.run(() -> {
-            if (volumes.transition(volume.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR)) {
-                messages.volumeError(context, volume.projectId(), volume.id(), action, detail);
-            }
-        });
-    }
-
     private VolumeSpec spec(Volume volume) {
-        Map<String, String> extraSpecs = types.findById(volume.volumeTypeId()).map(t -> t.extraSpecs()).orElse(Map.of());
+        Map<String, String> extraSpecs = types.byId(volume.volumeTypeId()).map(t -> t.extraSpecs()).orElse(Map.of());
         return new VolumeSpec(volume.id(), VolumeSpec.backendName(volume.id()), volume.size(),
                 Hosts.pool(volume.host()), extraSpecs, volume.providerLocation());
     }
@@ -216,11 +272,12 @@ public final class VolumeManager {
         }
     }
 
-    private void withLock(String volumeId, Runnable work) {
+    /** Runs one driver call while no other thread of this service works on the same volume. */
+    private <T> T withLock(String volumeId, DriverCall<T> call) throws DriverException {
         ReentrantLock lock = locks[Math.floorMod(volumeId.hashCode(), locks.length)];
         lock.lock();
         try {
-            work.run();
+            return call.call();
         } finally {
             lock.unlock();
         }

@@ -8,7 +8,7 @@ import dev.ember.common.rpc.RpcServer;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.Topology;
 import dev.ember.common.service.ServiceRepository;
-import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.volume.spi.DriverConfig;
 import dev.ember.volume.spi.DriverException;
@@ -27,7 +27,7 @@ import org.springframework.context.annotation.Configuration;
 public class VolumeRole {
 
     @Bean
-    public VolumeService volumeService(CinderProperties properties, VolumeRepository volumes, VolumeTypeRepository types,
+    public VolumeService volumeService(CinderProperties properties, VolumeRepository volumes, VolumeTypeCache types,
             PoolRepository pools, ServiceRepository services, MessageRepository messages, Tx tx,
             SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         if (properties.enabledBackends().isEmpty()) {

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs (apt) the real peers the end-to-end tests drive: the openstack and cinder command-line
+# clients. Idempotent.
+set -euo pipefail
+SUDO=""
+if [[ $EUID -ne 0 ]]; then SUDO="sudo"; fi
+missing=()
+for pkg in python3-openstackclient python3-cinderclient; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if (( ${#missing[@]} )); then
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${missing[@]}"
+fi
