@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * The database and the broker restart under continuous creates; the services recover by themselves,
- * every create that was answered 202 ends {@code available}, and none was answered 500.
+ * The database and the broker restart under continuous creates, with the three roles as separate
+ * processes started by the launchers: they recover by themselves, every create that was answered 202
+ * ends {@code available}, and none was answered 500. The database is a MariaDB server of the test's
+ * own; the broker is the local RabbitMQ, stopped and started with {@code rabbitmqctl stop_app/start_app}.
  */
 class InfrastructureRestartIT {
 
@@ -22,13 +24,21 @@ class InfrastructureRestartIT {
 
     @Test
     void databaseAndBrokerRestartsLoseNothingAndStrandNothing() throws Exception {
-        try (PrivateMariaDb mariadb = PrivateMariaDb.start();
-                InJvmCluster cluster = new InJvmCluster(Map.of("cinder.database.connection", mariadb.connection(),
-                        "cinder.ember.redrive-after", "5"))) {
-            cluster.startApi().startScheduler("sched1");
-            cluster.startVolume("node1", "b1", Map.of("volume_driver", "noop"));
+        try (PrivateMariaDb mariadb = PrivateMariaDb.start(); TestBroker broker = TestBroker.create();
+                ProcessCluster cluster = new ProcessCluster(Map.of(
+                        "cinder.database.connection", mariadb.connection(),
+                        "cinder.transport-url", broker.transportUrl(),
+                        "cinder.report-interval", "1",
+                        "cinder.service-down-time", "4",
+                        "cinder.backend-stats-polling-interval", "1",
+                        "cinder.ember.redrive-after", "5",
+                        "cinder.state-path", System.getProperty("java.io.tmpdir") + "/ember-restart-it"))) {
+            cluster.start("restart-api", "cinder-api", Map.of("cinder.host", "api1"));
+            cluster.start("restart-scheduler", "cinder-scheduler", Map.of("cinder.host", "sched1"));
+            cluster.start("restart-volume", "cinder-volume", Map.of("cinder.host", "node1",
+                    "cinder.enabled-backends", "b1", "cinder.backends.b1.volume_driver", "noop"));
+            cluster.awaitReady(Duration.ofSeconds(120), "node1@b1");
             Http admin = cluster.http();
-            Await.until("backend", RECOVERY, () -> admin.get("/v3/admin/scheduler-stats/get_pools").body().contains("node1@b1"));
 
             List<String> accepted = new CopyOnWriteArrayList<>();
             Map<Integer, Integer> statuses = new ConcurrentHashMap<>();

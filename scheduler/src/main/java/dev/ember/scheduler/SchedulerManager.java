@@ -1,5 +1,6 @@
 package dev.ember.scheduler;
 
+import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
@@ -106,8 +107,11 @@ public final class SchedulerManager {
         List<BackendState> observed = hosts.backends(now);
         Batch batch = place(toPlace, observed, byVolume, now);
         for (Volume placed : batch.placed()) {
-            LOG.info("volume {} ({} GiB) placed on {}", placed.id(), placed.size(), placed.host());
-            volumeRpc.createVolume(byVolume.get(placed.id()).context(), placed);
+            RequestContext context = byVolume.get(placed.id()).context();
+            CurrentContext.run(context, () -> {
+                LOG.info("volume {} ({} GiB) placed on {}", placed.id(), placed.size(), placed.host());
+                volumeRpc.createVolume(context, placed);
+            });
         }
         return batch.requeue();
     }
@@ -191,8 +195,8 @@ public final class SchedulerManager {
 
     /** The volume goes to {@code error} with a user message saying why, both or neither. */
     private void noValidBackend(RequestContext context, Volume volume, String reasons) {
-        LOG.warn("No valid backend was found for volume {} ({} GiB, zone {}): {}", volume.id(), volume.size(),
-                volume.availabilityZone(), reasons);
+        CurrentContext.run(context, () -> LOG.warn("No valid backend was found for volume {} ({} GiB, zone {}): {}",
+                volume.id(), volume.size(), volume.availabilityZone(), reasons));
         tx.run(() -> {
             if (volumes.transition(volume.id(), Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR, Map.of(),
                     VolumeRepository.Guard.NO_HOST)) {

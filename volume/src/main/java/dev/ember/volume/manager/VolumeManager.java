@@ -1,5 +1,6 @@
 package dev.ember.volume.manager;
 
+import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
@@ -149,8 +150,10 @@ public final class VolumeManager {
                                 : UserMessage.Detail.DRIVER_FAILED_CREATE);
             }
         }));
-        created.keySet().forEach(r -> LOG.info("volume {} created on {}", r.volumeId(), found.get(r.volumeId()).host()));
-        failed.forEach((r, e) -> LOG.error("creating volume {} failed: {}", r.volumeId(), e.getMessage()));
+        created.keySet().forEach(r -> CurrentContext.run(r.context(),
+                () -> LOG.info("volume {} created on {}", r.volumeId(), found.get(r.volumeId()).host())));
+        failed.forEach((r, e) -> CurrentContext.run(r.context(),
+                () -> LOG.error("creating volume {} failed: {}", r.volumeId(), e.getMessage())));
         return retry;
     }
 
@@ -163,6 +166,7 @@ public final class VolumeManager {
     public List<Request> deleteVolumes(List<Request> requests) {
         Map<String, Volume> found = volumes.findManyWithoutMetadata(requests.stream().map(Request::volumeId).toList());
         List<Request> retry = new ArrayList<>();
+        Map<String, RequestContext> deletedBy = new LinkedHashMap<>();
         List<Volume> deleted = new ArrayList<>();
         List<Volume> failed = new ArrayList<>();
         for (Request request : requests) {
@@ -170,6 +174,7 @@ public final class VolumeManager {
             if (volume == null) {
                 continue;
             }
+            deletedBy.put(volume.id(), request.context());
             try {
                 withLock(volume.id(), () -> timed("delete_volume", () -> {
                     driver.deleteVolume(spec(volume));
@@ -197,7 +202,8 @@ public final class VolumeManager {
                 volumes.transition(volume.id(), Set.of(VolumeStatus.DELETING), VolumeStatus.ERROR_DELETING);
             }
         });
-        deleted.forEach(v -> LOG.info("volume {} deleted from {}", v.id(), v.host()));
+        deleted.forEach(v -> CurrentContext.run(deletedBy.get(v.id()),
+                () -> LOG.info("volume {} deleted from {}", v.id(), v.host())));
         return retry;
     }
 
