@@ -33,10 +33,14 @@ public final class Cli {
 
     /** {@code openstack <args>}; returns stdout, failing on a non-zero exit. */
     public String openstack(String... args) {
+        return run(openstackCommand(args), true);
+    }
+
+    private List<String> openstackCommand(String... args) {
         List<String> command = new ArrayList<>(List.of("openstack", "--os-auth-type", "admin_token", "--os-token", token,
                 "--os-endpoint", endpoint));
         command.addAll(List.of(args));
-        return run(command, true);
+        return command;
     }
 
     /** {@code openstack <args> -f json}, parsed. */
@@ -49,10 +53,7 @@ public final class Cli {
 
     /** {@code openstack <args>} that is expected to fail; returns its output. */
     public String openstackFailing(String... args) {
-        List<String> command = new ArrayList<>(List.of("openstack", "--os-auth-type", "admin_token", "--os-token", token,
-                "--os-endpoint", endpoint));
-        command.addAll(List.of(args));
-        return run(command, false);
+        return run(openstackCommand(args), false);
     }
 
     /**

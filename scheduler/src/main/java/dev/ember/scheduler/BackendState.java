@@ -13,6 +13,7 @@ import dev.ember.common.pool.PoolCapabilities;
  * @param allocatedCapacityGb capacity claimed by the volumes placed here
  * @param volumeCount how many volumes are placed here
  * @param capabilities the pool's last report
+ * @param lastSeen the service's last heartbeat (or admin change)
  */
 public record BackendState(
         String pool,
@@ -21,11 +22,12 @@ public record BackendState(
         boolean active,
         long allocatedCapacityGb,
         int volumeCount,
-        PoolCapabilities capabilities) {
+        PoolCapabilities capabilities,
+        java.time.Instant lastSeen) {
 
     /** This pool after a claim of {@code sizeGb} for one more volume. */
     public BackendState withClaim(long sizeGb) {
         return new BackendState(pool, backend, availabilityZone, active, allocatedCapacityGb + sizeGb, volumeCount + 1,
-                capabilities);
+                capabilities, lastSeen);
     }
 }

@@ -21,6 +21,7 @@ public final class HostManager {
 
     private final PoolRepository pools;
     private final Duration serviceDownTime;
+    private final Duration reportInterval;
     /** Parsed database documents by pool, re-read only when the pool reports again. */
     private final Map<String, Parsed> fromDatabase = new ConcurrentHashMap<>();
     /** Documents from fanout reports, which may be newer than the database's. */
@@ -29,23 +30,26 @@ public final class HostManager {
     private record Parsed(Instant reportedAt, PoolCapabilities capabilities) {
     }
 
-    public HostManager(PoolRepository pools, Duration serviceDownTime) {
+    public HostManager(PoolRepository pools, Duration serviceDownTime, Duration reportInterval) {
         this.pools = pools;
         this.serviceDownTime = serviceDownTime;
+        this.reportInterval = reportInterval;
     }
 
     /**
      * Every pool of every registered volume service, active or not.
      *
-     * <p>A backend counts as up when its heartbeat is at most {@code service_down_time} older than the
-     * newest heartbeat of any service (this scheduler's own included), not older than "now": after a
-     * database outage every heartbeat is equally stale for a moment, and a backend that was merely
-     * unable to write its heartbeat must not look dead while one that really stopped still does.
+     * <p>A backend counts as up when its heartbeat is at most {@code service_down_time} old, measured
+     * against now — exactly what {@code os-services} shows — unless no service at all has beaten its
+     * heart within a {@code report_interval} (the database was unreachable): then against the newest
+     * heartbeat plus one interval, so that after a database outage, when every heartbeat is equally stale
+     * for a moment, a backend that merely could not write its heartbeat does not look dead while one
+     * that really stopped still does.
      */
     public List<BackendState> backends(Instant now) {
         PoolRepository.PlacementView view = pools.placementView();
         Instant newest = view.newestHeartbeat();
-        Instant reference = newest == null || newest.isAfter(now) ? now : newest;
+        Instant reference = newest == null || newest.plus(reportInterval).isAfter(now) ? now : newest.plus(reportInterval);
         List<BackendState> states = new ArrayList<>();
         for (PoolRepository.PlacementRow row : view.pools()) {
             Instant lastSign = row.modifiedAt() != null && row.modifiedAt().isAfter(row.heartbeat())
@@ -53,7 +57,7 @@ public final class HostManager {
             boolean up = Duration.between(lastSign, reference).abs().compareTo(serviceDownTime) <= 0;
             boolean active = up && !row.disabled() && !row.frozen();
             states.add(new BackendState(row.name(), row.backend(), row.availabilityZone(), active,
-                    row.allocatedCapacityGb(), row.volumeCount(), capabilitiesOf(row)));
+                    row.allocatedCapacityGb(), row.volumeCount(), capabilitiesOf(row), lastSign));
         }
         return states;
     }

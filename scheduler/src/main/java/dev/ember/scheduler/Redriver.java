@@ -3,6 +3,7 @@ package dev.ember.scheduler;
 import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
+import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
@@ -11,7 +12,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure a committed row and its message cannot part: operations still {@code creating} or
  * {@code deleting} after {@code redrive_after} seconds without progress are driven again — placed here
- * if they have no host yet (the API's cast was lost), or re-sent to their backend (a volume service's
- * message was lost). Every handler is idempotent, so a re-drive of an operation that was merely slow
+ * if they have no host yet (the API's cast was lost), re-sent to their backend (a volume service's
+ * message was lost), or, for a create whose backend has been down for twice {@code service_down_time},
+ * taken back from it and placed again (elsewhere, or in error with a user message if nothing fits). Every handler is idempotent, so a re-drive of an operation that was merely slow
  * costs one ignored message. Of several schedulers only one re-drives a given volume: each claims it by
  * bumping its {@code updated_at} with a compare-and-swap.
  */
@@ -32,15 +36,26 @@ public final class Redriver implements AutoCloseable {
     private static final int BATCH = 200;
 
     private final VolumeRepository volumes;
+    private final PoolRepository pools;
+    private final HostManager hosts;
     private final SchedulerManager scheduler;
     private final VolumeRpc volumeRpc;
     private final Duration after;
     private final Counter redriven;
     private final ScheduledExecutorService timer;
 
-    public Redriver(VolumeRepository volumes, SchedulerManager scheduler, VolumeRpc volumeRpc, Duration after,
-            MeterRegistry meters) {
+    private final Duration abandonAfter;
+
+    /**
+     * @param after how long an operation may make no progress before it is driven again
+     * @param abandonAfter how long a backend may be down before its unfinished creates go elsewhere
+     */
+    public Redriver(VolumeRepository volumes, PoolRepository pools, HostManager hosts, SchedulerManager scheduler,
+            VolumeRpc volumeRpc, Duration after, Duration abandonAfter, MeterRegistry meters) {
+        this.abandonAfter = abandonAfter;
         this.volumes = volumes;
+        this.pools = pools;
+        this.hosts = hosts;
         this.scheduler = scheduler;
         this.volumeRpc = volumeRpc;
         this.after = after;
@@ -76,23 +91,37 @@ public final class Redriver implements AutoCloseable {
             Instant now = Timestamps.now();
             List<Volume> stale = volumes.findStale(List.of(VolumeStatus.CREATING, VolumeStatus.DELETING),
                     now.minus(idle), BATCH);
+            if (stale.isEmpty()) {
+                return;
+            }
+            // Backends gone for twice service_down_time lose their unfinished creates to other backends.
+            Set<String> gone = new HashSet<>();
+            hosts.backends(now).stream()
+                    .filter(b -> !b.active() && Duration.between(b.lastSeen(), now).compareTo(abandonAfter) > 0)
+                    .forEach(b -> gone.add(b.backend()));
             for (Volume volume : stale) {
                 if (!volumes.touchIfUnchanged(volume, now)) {
                     continue;
                 }
                 redriven.increment();
                 RequestContext context = RequestContext.internal();
-                CurrentContext.run(context, () -> redrive(context, volume));
+                CurrentContext.run(context, () -> redrive(context, volume, gone, now));
             }
         } catch (RuntimeException e) {
             LOG.warn("re-drive pass failed: {}", e.getMessage());
         }
     }
 
-    private void redrive(RequestContext context, Volume volume) {
+    private void redrive(RequestContext context, Volume volume, Set<String> goneBackends, Instant now) {
         LOG.info("re-driving {} of volume {} (host {})", volume.status(), volume.id(), volume.host());
         try {
             if (VolumeStatus.CREATING.equals(volume.status())) {
+                if (volume.host() != null && goneBackends.contains(volume.backend())
+                        && pools.unplace(volume.id(), volume.host(), volume.size(), now)) {
+                    // Its backend died before creating it and has not come back: place it again.
+                    LOG.warn("backend {} of creating volume {} is gone; placing the volume again", volume.backend(),
+                            volume.id());
+                }
                 scheduler.createVolume(context, volume.id());
             } else if (volume.host() != null) {
                 volumeRpc.deleteVolume(context, volume, false);

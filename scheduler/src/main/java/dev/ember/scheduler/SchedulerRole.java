@@ -9,7 +9,6 @@ import dev.ember.common.rpc.RpcServer;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.Topics;
 import dev.ember.common.rpc.Topology;
-import dev.ember.common.rpc.VolumeObjects;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.Heartbeat;
 import dev.ember.common.service.ServiceRepository;
@@ -30,7 +29,8 @@ public class SchedulerRole {
 
     @Bean
     public HostManager hostManager(PoolRepository pools, CinderProperties properties) {
-        return new HostManager(pools, Duration.ofSeconds(properties.serviceDownTime()));
+        return new HostManager(pools, Duration.ofSeconds(properties.serviceDownTime()),
+                Duration.ofSeconds(properties.reportInterval()));
     }
 
     @Bean
@@ -45,9 +45,9 @@ public class SchedulerRole {
 
     @Bean
     public SchedulerService schedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
-            VolumeRepository volumes, VolumeRpc volumeRpc, ServiceRepository services, RpcServer rpcServer,
-            Topology topology, CachingConnectionFactory connectionFactory, MeterRegistry meters) {
-        SchedulerService service = new SchedulerService(manager, hosts, properties, volumes, volumeRpc, services,
+            VolumeRepository volumes, PoolRepository pools, VolumeRpc volumeRpc, ServiceRepository services,
+            RpcServer rpcServer, Topology topology, CachingConnectionFactory connectionFactory, MeterRegistry meters) {
+        SchedulerService service = new SchedulerService(manager, hosts, properties, volumes, pools, volumeRpc, services,
                 rpcServer, topology, meters);
         connectionFactory.addConnectionListener(connection -> service.redriver.afterReconnect());
         return service;
@@ -65,8 +65,8 @@ public class SchedulerRole {
         private volatile boolean running;
 
         SchedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
-                VolumeRepository volumes, VolumeRpc volumeRpc, ServiceRepository services, RpcServer rpcServer,
-                Topology topology, MeterRegistry meters) {
+                VolumeRepository volumes, PoolRepository pools, VolumeRpc volumeRpc, ServiceRepository services,
+                RpcServer rpcServer, Topology topology, MeterRegistry meters) {
             this.manager = manager;
             this.hosts = hosts;
             this.properties = properties;
@@ -74,25 +74,21 @@ public class SchedulerRole {
             this.topology = topology;
             this.heartbeat = new Heartbeat(services, properties.host(), ServiceRepository.SCHEDULER, Topics.SCHEDULER,
                     properties.storageAvailabilityZone(), () -> true);
-            this.redriver = new Redriver(volumes, manager, volumeRpc, Duration.ofSeconds(properties.ember().redriveAfter()),
-                    meters);
+            this.redriver = new Redriver(volumes, pools, hosts, manager, volumeRpc,
+                    Duration.ofSeconds(properties.ember().redriveAfter()),
+                    Duration.ofSeconds(2L * properties.serviceDownTime()), meters);
         }
 
         @Override
         public void start() {
             heartbeat.start(properties.reportInterval());
             topology.durableTopicQueue(Topics.SCHEDULER);
-            RpcHandler create = message -> {
-                manager.createVolume(message.context(), VolumeObjects.id(message.args().get("volume")));
-                return null;
-            };
             RpcHandler capabilities = message -> {
                 var host = message.args().get("host");
                 hosts.update(host == null ? null : host.asString(), message.args().get("capabilities"));
                 return null;
             };
-            rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.CREATE_VOLUME, create,
-                    SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities),
+            rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities),
                     Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes), properties.ember().rpcConsumers());
             String fanoutQueue = Topics.SCHEDULER_FANOUT + "_" + UUID.randomUUID().toString().replace("-", "");
             topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);

@@ -14,7 +14,7 @@ class SchedulingRulesTest {
 
     private static BackendState pool(String name, String caps, long allocated, int volumes) {
         return new BackendState("h@" + name + "#" + name, "h@" + name, "nova", true, allocated, volumes,
-                PoolCapabilities.parse(caps));
+                PoolCapabilities.parse(caps), java.time.Instant.now());
     }
 
     private static RequestSpec spec(int size, Map<String, String> extraSpecs) {

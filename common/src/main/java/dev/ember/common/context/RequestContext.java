@@ -32,9 +32,4 @@ public record RequestContext(
     public static RequestContext internal() {
         return new RequestContext(newRequestId(), null, null, null, true, List.of("admin"));
     }
-
-    /** A fresh request id for the same caller, for follow-up work the service starts on its behalf. */
-    public RequestContext withNewRequestId() {
-        return new RequestContext(newRequestId(), globalRequestId, userId, projectId, isAdmin, roles);
-    }
 }

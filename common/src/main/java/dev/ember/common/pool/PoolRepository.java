@@ -117,10 +117,6 @@ public class PoolRepository {
     public record PlacementView(List<PlacementRow> pools, Instant newestHeartbeat) {
     }
 
-    public List<PoolRow> ofBackend(String backend) {
-        return jdbc.query("SELECT * FROM pools WHERE backend = ? ORDER BY name", ROW, backend);
-    }
-
     /**
      * Claims {@code sizeGb} in {@code pool} if the claims would stay within {@code limitGb}: one atomic
      * conditional UPDATE, so racing schedulers can never over-allocate.
@@ -131,6 +127,24 @@ public class PoolRepository {
         return jdbc.update("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + ?, volume_count = volume_count + 1 "
                         + "WHERE name = ? AND allocated_capacity_gb + ? <= ?",
                 sizeGb, pool, sizeGb, limitGb) > 0;
+    }
+
+    /**
+     * Takes a volume still {@code creating} back from {@code pool}, giving back its claim: both or
+     * neither. For creates whose backend died before it made them, so they can be placed elsewhere.
+     *
+     * @return whether the volume was taken back (false if it moved on meanwhile)
+     */
+    public boolean unplace(String volumeId, String pool, long sizeGb, Instant now) {
+        return tx.call(() -> {
+            if (jdbc.update("UPDATE volumes SET host = NULL, scheduled_at = NULL, updated_at = ? "
+                    + "WHERE id = ? AND deleted = FALSE AND status = 'creating' AND host = ?",
+                    Timestamps.toDb(now), volumeId, pool) == 0) {
+                return false;
+            }
+            release(pool, sizeGb);
+            return true;
+        });
     }
 
     /** Gives back the claim of a volume that left the pool. */

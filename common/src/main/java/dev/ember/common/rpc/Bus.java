@@ -214,8 +214,4 @@ public final class Bus implements AutoCloseable {
         replyListener.stop();
         confirmExecutor.shutdown();
     }
-
-    static JsonNode nullNode() {
-        return Json.mapper().getNodeFactory().nullNode();
-    }
 }

@@ -20,18 +20,6 @@ public final class Hosts {
         return hash < 0 ? host : host.substring(0, hash);
     }
 
-    /** {@code host} of {@code host@backend#pool}. */
-    public static String node(String host) {
-        if (host == null) {
-            return null;
-        }
-        int cut = host.indexOf('@');
-        if (cut < 0) {
-            cut = host.indexOf('#');
-        }
-        return cut < 0 ? host : host.substring(0, cut);
-    }
-
     /** {@code pool} of {@code host@backend#pool}, or the default pool. */
     public static String pool(String host) {
         if (host == null) {

@@ -274,16 +274,6 @@ public class VolumeRepository {
         return count == null ? 0 : count;
     }
 
-    /** Number of live volumes and their total size on each backend pool, for recovery checks. */
-    public Map<String, long[]> usageByHost() {
-        Map<String, long[]> usage = new HashMap<>();
-        jdbc.query("SELECT host, COUNT(*) AS n, COALESCE(SUM(size), 0) AS gb FROM volumes "
-                + "WHERE deleted = FALSE AND host IS NOT NULL GROUP BY host", rs -> {
-                    usage.put(rs.getString("host"), new long[] {rs.getLong("n"), rs.getLong("gb")});
-                });
-        return usage;
-    }
-
     private static void appendFilters(VolumeQuery query, StringBuilder sql, List<Object> args) {
         if (query.projectId() != null) {
             sql.append(" AND v.project_id = ?");

@@ -32,10 +32,6 @@ public record VolumeSpec(
         return "volume-" + volumeId;
     }
 
-    public static VolumeSpec of(String id, int sizeGb, String pool) {
-        return new VolumeSpec(id, backendName(id), sizeGb, pool, Map.of(), null);
-    }
-
     public VolumeSpec withSize(int newSizeGb) {
         return new VolumeSpec(id, name, newSizeGb, pool, extraSpecs, providerLocation);
     }

@@ -8,7 +8,6 @@ import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.BatchRpcHandler;
-import dev.ember.common.rpc.RpcHandler;
 import dev.ember.common.rpc.RpcMessage;
 import dev.ember.common.rpc.RpcServer;
 import dev.ember.common.rpc.SchedulerRpc;
@@ -99,10 +98,6 @@ public final class BackendHost implements AutoCloseable {
         return backend;
     }
 
-    public VolumeManager manager() {
-        return manager;
-    }
-
     /** Starts in the background; returns at once. */
     public void start() {
         VolumeRpc.declareBackendQueue(topology, backend);
@@ -122,19 +117,10 @@ public final class BackendHost implements AutoCloseable {
         }
         reportStats();
         CurrentContext.run(RequestContext.internal(), manager::recover);
-        Map<String, RpcHandler> handlers = Map.of(
-                VolumeRpc.CREATE_VOLUME, message -> {
-                    manager.createVolume(message.context(), VolumeObjects.id(message.args().get("volume")));
-                    return null;
-                },
-                VolumeRpc.DELETE_VOLUME, message -> {
-                    manager.deleteVolume(message.context(), VolumeObjects.id(message.args().get("volume")));
-                    return null;
-                });
-        Map<String, BatchRpcHandler> batchHandlers = Map.of(
+        Map<String, BatchRpcHandler> casts = Map.of(
                 VolumeRpc.CREATE_VOLUME, messages -> requeue(messages, manager.createVolumes(requests(messages))),
                 VolumeRpc.DELETE_VOLUME, messages -> requeue(messages, manager.deleteVolumes(requests(messages))));
-        rpcServer.listen(Topics.volumeQueue(backend), handlers, batchHandlers, properties.ember().rpcConsumers());
+        rpcServer.listen(Topics.volumeQueue(backend), Map.of(), casts, properties.ember().rpcConsumers());
         int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
         timer.scheduleWithFixedDelay(this::reportStats, interval, interval, TimeUnit.SECONDS);
     }
@@ -198,10 +184,6 @@ public final class BackendHost implements AutoCloseable {
     private String serviceUuid() {
         ServiceRecord record = heartbeat.record();
         return record == null ? null : record.uuid();
-    }
-
-    public boolean isHealthy() {
-        return driverStarted && healthy;
     }
 
     @Override

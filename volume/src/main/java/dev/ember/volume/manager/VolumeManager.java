@@ -74,20 +74,6 @@ public final class VolumeManager {
         }
     }
 
-    /** Creates one volume the scheduler placed here; see {@link #createVolumes}. */
-    public void createVolume(RequestContext context, String volumeId) {
-        if (!createVolumes(List.of(new Request(volumeId, context))).isEmpty()) {
-            throw new Retriable.RetryLaterException("backend " + backend + " unavailable", null);
-        }
-    }
-
-    /** Deletes one volume; see {@link #deleteVolumes}. */
-    public void deleteVolume(RequestContext context, String volumeId) {
-        if (!deleteVolumes(List.of(new Request(volumeId, context))).isEmpty()) {
-            throw new Retriable.RetryLaterException("backend " + backend + " unavailable", null);
-        }
-    }
-
     /** One operation asked of this backend: the volume and who asked. */
     public record Request(String volumeId, RequestContext context) {
     }
