@@ -30,6 +30,8 @@ class ThreeProcessDeploymentIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int SERVICE_DOWN_TIME = 6;
+    /** Long enough for a killed volume service to be restarted by the test before its creates move. */
+    private static final int RESCHEDULE_AFTER = 40;
 
     private TestDatabase database;
     private TestBroker broker;
@@ -50,6 +52,7 @@ class ThreeProcessDeploymentIT {
         common.put("cinder.service-down-time", Integer.toString(SERVICE_DOWN_TIME));
         common.put("cinder.backend-stats-polling-interval", "2");
         common.put("cinder.ember.redrive-after", "10");
+        common.put("cinder.ember.reschedule-after", Integer.toString(RESCHEDULE_AFTER));
         common.put("cinder.state-path", System.getProperty("java.io.tmpdir") + "/ember-e2e-" + database.name());
         cluster = new ProcessCluster(common);
         cluster.start("api", "cinder-api", Map.of("cinder.host", "api1"));
@@ -215,8 +218,8 @@ class ThreeProcessDeploymentIT {
         awaitServiceState("node2@slow", "down", Duration.ofSeconds(SERVICE_DOWN_TIME + 10));
         String nowhere = cli.openstackJson("volume", "create", "--size", "1", "--type", "slowtype", "nowhere").get("id").asString();
         awaitStatus(nowhere, "error");
-        // After twice service_down_time the re-drive takes the create back; nothing else fits the type.
-        Await.until("the abandoned create placed again (and refused)", Duration.ofSeconds(4L * SERVICE_DOWN_TIME + 20),
+        // After reschedule_after the re-drive takes the create back; nothing else fits the type.
+        Await.until("the abandoned create placed again (and refused)", Duration.ofSeconds(RESCHEDULE_AFTER + 30),
                 () -> status(abandoned).equals("error"));
         assertThat(host(abandoned)).as("no host: its claim on node2 was given back").isNull();
         try (var c = database.connect(); var rs = c.createStatement().executeQuery(

@@ -49,6 +49,12 @@ public final class SchedulerManager {
     private final VolumeRpc volumeRpc;
     private final Tx tx;
     private final Duration patience;
+    /**
+     * When this scheduler first found no backend up for a volume: patience counts from there, not from
+     * the volume's creation, so a create accepted just before a database outage still gets its full
+     * patience once the database is back and heartbeats resume.
+     */
+    private final Map<String, Instant> waitingSince = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param patience how long a create waits for some backend to be up before failing with "no valid
@@ -158,15 +164,17 @@ public final class SchedulerManager {
                 rejected.add(chosen.pool() + ": no capacity left to claim");
             }
             if (outcome == Outcome.DONE) {
+                waitingSince.remove(volume.id());
                 continue;
             }
             if (states.stream().noneMatch(BackendState::active)
-                    && Duration.between(volume.createdAt(), now).compareTo(patience) < 0) {
+                    && Duration.between(firstSeenWaiting(volume.id(), now), now).compareTo(patience) < 0) {
                 // Every backend looks down: right after a database or broker outage heartbeats are briefly
                 // stale everywhere. Wait for them rather than fail a create that would succeed a second later.
                 requeue.add(byVolume.get(volume.id()));
                 continue;
             }
+            waitingSince.remove(volume.id());
             noValidBackend(byVolume.get(volume.id()).context(), volume,
                     states.isEmpty() ? "no volume service has reported any pool" : rejected.toString());
         }
@@ -174,6 +182,14 @@ public final class SchedulerManager {
     }
 
     private enum Outcome { DONE, NO_ROOM }
+
+    private Instant firstSeenWaiting(String volumeId, Instant now) {
+        if (waitingSince.size() > 10_000) {
+            // Entries of volumes another scheduler finished; forget those far older than any patience.
+            waitingSince.values().removeIf(since -> Duration.between(since, now).compareTo(patience.multipliedBy(4)) > 0);
+        }
+        return waitingSince.computeIfAbsent(volumeId, id -> now);
+    }
 
     /** Whether the volume still waits for a host (after a placement that did not happen). */
     private boolean stillWaiting(String volumeId) {

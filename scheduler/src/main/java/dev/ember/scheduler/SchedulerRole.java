@@ -76,7 +76,8 @@ public class SchedulerRole {
                     properties.storageAvailabilityZone(), () -> true);
             this.redriver = new Redriver(volumes, pools, hosts, manager, volumeRpc,
                     Duration.ofSeconds(properties.ember().redriveAfter()),
-                    Duration.ofSeconds(2L * properties.serviceDownTime()), meters);
+                    Duration.ofSeconds(properties.ember().rescheduleAfter() > 0 ? properties.ember().rescheduleAfter()
+                            : 2L * properties.serviceDownTime()), meters);
         }
 
         @Override

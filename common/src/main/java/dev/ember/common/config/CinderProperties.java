@@ -74,6 +74,8 @@ public record CinderProperties(
      * Ember's own options.
      *
      * @param redriveAfter seconds after which an operation whose message seems lost is sent again
+     * @param rescheduleAfter seconds a backend may be down before the re-drive places its unfinished
+     *     creates elsewhere; 0 means twice {@code service_down_time}
      * @param rpcConsumers concurrent message consumers per queue
      * @param rpcPrefetch unacknowledged messages a consumer may hold (and so the largest batch it handles)
      * @param persistentMessages whether casts are written to disk by the broker; off by default, since
@@ -82,6 +84,7 @@ public record CinderProperties(
      */
     public record Ember(
             @DefaultValue("30") int redriveAfter,
+            @DefaultValue("0") int rescheduleAfter,
             @DefaultValue("4") int rpcConsumers,
             @DefaultValue("16") int rpcPrefetch,
             @DefaultValue("false") boolean persistentMessages,
