@@ -12,10 +12,13 @@ import java.util.Objects;
  * @param sizeGb size in GiB, at least 1
  * @param pool the pool the scheduler placed the volume in
  * @param extraSpecs the volume type's extra specs (never null)
- * @param providerLocation what {@link VolumeDriver#createVolume} returned earlier, or null
+ * @param providerLocation what {@link VolumeDriver#createVolume} or an export returned earlier, or null
+ * @param providerAuth the export's credentials stored earlier ({@code "CHAP <user> <secret>"}), or null; a
+ *     secret, never printed by {@link #toString()}
  */
 public record VolumeSpec(
-        String id, String name, int sizeGb, String pool, Map<String, String> extraSpecs, String providerLocation) {
+        String id, String name, int sizeGb, String pool, Map<String, String> extraSpecs, String providerLocation,
+        String providerAuth) {
 
     public VolumeSpec {
         Objects.requireNonNull(id, "id is null");
@@ -32,11 +35,30 @@ public record VolumeSpec(
         return "volume-" + volumeId;
     }
 
+    /** A volume without stored provider data, as the scheduler hands it to a create. */
+    public static VolumeSpec of(String id, int sizeGb, String pool, Map<String, String> extraSpecs) {
+        return new VolumeSpec(id, backendName(id), sizeGb, pool, extraSpecs, null, null);
+    }
+
     public VolumeSpec withSize(int newSizeGb) {
-        return new VolumeSpec(id, name, newSizeGb, pool, extraSpecs, providerLocation);
+        return new VolumeSpec(id, name, newSizeGb, pool, extraSpecs, providerLocation, providerAuth);
     }
 
     public VolumeSpec withProviderLocation(String location) {
-        return new VolumeSpec(id, name, sizeGb, pool, extraSpecs, location);
+        return new VolumeSpec(id, name, sizeGb, pool, extraSpecs, location, providerAuth);
+    }
+
+    /** This volume after {@code update}: its non-null fields replace the stored ones. */
+    public VolumeSpec with(ModelUpdate update) {
+        return new VolumeSpec(id, name, sizeGb, pool, extraSpecs,
+                update.providerLocation() != null ? update.providerLocation() : providerLocation,
+                update.providerAuth() != null ? update.providerAuth() : providerAuth);
+    }
+
+    @Override
+    public String toString() {
+        return "VolumeSpec[id=" + id + ", name=" + name + ", sizeGb=" + sizeGb + ", pool=" + pool + ", extraSpecs="
+                + extraSpecs + ", providerLocation=" + providerLocation + ", providerAuth="
+                + (providerAuth == null ? null : "***") + "]";
     }
 }

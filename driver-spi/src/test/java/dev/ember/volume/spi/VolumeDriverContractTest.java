@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +36,20 @@ public abstract class VolumeDriverContractTest {
     /** The volume's size in bytes as the storage reports it; -1 if this driver keeps no bytes. */
     protected abstract long sizeOnBackend(VolumeSpec volume) throws Exception;
 
+    /**
+     * Whether the storage exports the volume to hosts (a target exists), seen with the storage's own tools;
+     * null for a driver whose exports leave no trace on the storage.
+     */
+    protected Boolean exportedOnBackend(VolumeSpec volume) throws Exception {
+        return null;
+    }
+
+    /** The host the kit attaches volumes to. */
+    protected Connector connector() {
+        return Connector.of(Map.of("host", "kit-host", "ip", "127.0.0.1", "initiator", "iqn.1993-08.org.debian:01:kit",
+                "platform", "x86_64", "os_type", "linux", "multipath", false));
+    }
+
     /** A pool the driver reports; volumes of the kit are placed there. */
     protected String pool() throws DriverException {
         return driver.stats().pools().get(0).name();
@@ -54,8 +69,7 @@ public abstract class VolumeDriverContractTest {
     }
 
     protected VolumeSpec newVolume(int sizeGb) throws DriverException {
-        return new VolumeSpec(UUID.randomUUID().toString(), VolumeSpec.backendName(UUID.randomUUID().toString()),
-                sizeGb, pool(), Map.of(), null);
+        return VolumeSpec.of(UUID.randomUUID().toString(), sizeGb, pool(), Map.of());
     }
 
     @Test
@@ -141,6 +155,64 @@ public abstract class VolumeDriverContractTest {
                     assertThat(e.code()).isEqualTo(DriverErrorCode.NOT_SUPPORTED);
                     assertThat(e.getMessage()).isEqualTo("operation not supported by this driver: create_snapshot");
                 });
+    }
+
+    // ----- ConnectionCapable ----------------------------------------------------------------------
+
+    private ConnectionCapable connections() {
+        assumeTrue(driver instanceof ConnectionCapable, "driver cannot attach volumes");
+        return (ConnectionCapable) driver;
+    }
+
+    @Test
+    void exportAndConnectionAreIdempotentAndLeaveNothingWhenRemoved() throws Exception {
+        ConnectionCapable attach = connections();
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        VolumeSpec exported = created.with(attach.createExport(created));
+        VolumeSpec again = exported.with(attach.createExport(exported));
+        assertThat(again.providerAuth()).as("a second export keeps the credentials").isEqualTo(exported.providerAuth());
+        ConnectionInfo first = attach.initializeConnection(again, connector());
+        ConnectionInfo second = attach.initializeConnection(again, connector());
+        assertThat(second).isEqualTo(first);
+        assertThat(first.driverVolumeType()).isNotBlank();
+        if (exportedOnBackend(again) != null) {
+            assertThat(exportedOnBackend(again)).isTrue();
+        }
+        attach.terminateConnection(again, connector());
+        attach.terminateConnection(again, connector());
+        attach.removeExport(again);
+        attach.removeExport(again);
+        if (exportedOnBackend(again) != null) {
+            assertThat(exportedOnBackend(again)).isFalse();
+        }
+        driver.deleteVolume(again);
+    }
+
+    @Test
+    void deletingAnExportedVolumeRemovesItsExport() throws Exception {
+        ConnectionCapable attach = connections();
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        VolumeSpec exported = created.with(attach.createExport(created));
+        attach.initializeConnection(exported, connector());
+        driver.deleteVolume(exported);
+        assertThat(existsOnBackend(exported)).isFalse();
+        if (exportedOnBackend(exported) != null) {
+            assertThat(exportedOnBackend(exported)).isFalse();
+        }
+    }
+
+    @Test
+    void ensuringExportsOfVolumesNeverExportedDoesNothing() throws Exception {
+        ConnectionCapable attach = connections();
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        attach.ensureExports(List.of(created));
+        if (exportedOnBackend(created) != null) {
+            assertThat(exportedOnBackend(created)).isFalse();
+        }
+        driver.deleteVolume(created);
     }
 
     @Test

@@ -240,7 +240,7 @@ public final class VolumeManager {
     private VolumeSpec spec(Volume volume) {
         Map<String, String> extraSpecs = types.byId(volume.volumeTypeId()).map(t -> t.extraSpecs()).orElse(Map.of());
         return new VolumeSpec(volume.id(), VolumeSpec.backendName(volume.id()), volume.size(),
-                Hosts.pool(volume.host()), extraSpecs, volume.providerLocation());
+                Hosts.pool(volume.host()), extraSpecs, volume.providerLocation(), volume.providerAuth());
     }
 
     private static Instant startOf(Volume volume) {

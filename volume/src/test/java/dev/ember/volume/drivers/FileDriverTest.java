@@ -58,7 +58,7 @@ class FileDriverTest extends VolumeDriverContractTest {
 
     @Test
     void namesThatCouldEscapeTheDirectoryAreRefused() {
-        VolumeSpec evil = new VolumeSpec("x", "../../etc/passwd", 1, "file1", Map.of(), null);
+        VolumeSpec evil = new VolumeSpec("x", "../../etc/passwd", 1, "file1", Map.of(), null, null);
         assertThatThrownBy(() -> driver.createVolume(evil)).isInstanceOfSatisfying(DriverException.class,
                 e -> assertThat(e.code()).isEqualTo(DriverErrorCode.INVALID_ARGUMENT));
     }

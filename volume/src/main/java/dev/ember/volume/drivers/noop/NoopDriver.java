@@ -2,6 +2,9 @@ package dev.ember.volume.drivers.noop;
 
 import dev.ember.volume.spi.BackendStats;
 import dev.ember.volume.spi.Capacity;
+import dev.ember.volume.spi.ConnectionCapable;
+import dev.ember.volume.spi.ConnectionInfo;
+import dev.ember.volume.spi.Connector;
 import dev.ember.volume.spi.DriverErrorCode;
 import dev.ember.volume.spi.DriverException;
 import dev.ember.volume.spi.ModelUpdate;
@@ -16,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Records volumes in memory and nothing else: the control plane at full speed, with capacity taken
  * from configuration. What it records is lost on restart, which its idempotent operations tolerate.
  */
-final class NoopDriver implements VolumeDriver {
+final class NoopDriver implements VolumeDriver, ConnectionCapable {
 
     private final String pool;
     private final long capacityGb;
@@ -67,6 +70,30 @@ final class NoopDriver implements VolumeDriver {
                     "cannot shrink " + volume.name() + " from " + current + " to " + newSizeGb + " GiB");
         }
         sizes.put(volume.name(), newSizeGb);
+    }
+
+    // ----- attach: records only; a "noop" connection no host can use ------------------------------
+
+    @Override
+    public ModelUpdate createExport(VolumeSpec volume) {
+        return ModelUpdate.NONE;
+    }
+
+    @Override
+    public void ensureExports(List<VolumeSpec> volumes) {
+    }
+
+    @Override
+    public ConnectionInfo initializeConnection(VolumeSpec volume, Connector connector) {
+        return new ConnectionInfo("noop", Map.of("volume_id", volume.id()));
+    }
+
+    @Override
+    public void terminateConnection(VolumeSpec volume, Connector connector) {
+    }
+
+    @Override
+    public void removeExport(VolumeSpec volume) {
     }
 
     /** Whether the driver holds the volume: the noop driver's whole view of its "storage". */
