@@ -1,8 +1,11 @@
 package dev.ember.api;
 
+import dev.ember.api.attachment.AttachmentApi;
+import dev.ember.api.attachment.LegacyAttachApi;
 import dev.ember.api.auth.NoAuth;
 import dev.ember.api.http.ApiFilter;
 import dev.ember.api.volume.VolumeApi;
+import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Tx;
 import dev.ember.common.rpc.SchedulerRpc;
@@ -34,9 +37,22 @@ public class ApiRole {
     }
 
     @Bean
-    public VolumeApi volumeApi(VolumeRepository volumes, VolumeTypeCache types, ServiceRepository services,
-            SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx, CinderProperties properties) {
-        return new VolumeApi(volumes, types, services, schedulerRpc, volumeRpc, tx, properties);
+    public VolumeApi volumeApi(VolumeRepository volumes, AttachmentRepository attachments, VolumeTypeCache types,
+            ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
+            CinderProperties properties) {
+        return new VolumeApi(volumes, attachments, types, services, schedulerRpc, volumeRpc, tx, properties);
+    }
+
+    @Bean
+    public AttachmentApi attachmentApi(VolumeApi volumeApi, VolumeRepository volumes, AttachmentRepository attachments,
+            VolumeRpc volumeRpc, Tx tx) {
+        return new AttachmentApi(volumeApi, volumes, attachments, volumeRpc, tx);
+    }
+
+    @Bean
+    public LegacyAttachApi legacyAttachApi(VolumeApi volumeApi, VolumeRepository volumes,
+            AttachmentRepository attachments, VolumeRpc volumeRpc, Tx tx) {
+        return new LegacyAttachApi(volumeApi, volumes, attachments, volumeRpc, tx);
     }
 
     @Bean

@@ -25,6 +25,16 @@ public record ApiRequest(RequestContext context, ApiVersion version, String base
         return api;
     }
 
+    /**
+     * Fails as Cinder's versioned methods do below their microversion ({@code VersionNotFoundForAPIMethod}):
+     * a 404 with webob's text.
+     */
+    public void requireVersion(int minorOfThree) {
+        if (!version.atLeast(minorOfThree)) {
+            throw ApiException.notFound("The resource could not be found.");
+        }
+    }
+
     public boolean isAdmin() {
         return context.isAdmin();
     }

@@ -1,5 +1,7 @@
 package dev.ember.api.http;
 
+import dev.ember.common.attachment.AttachmentRepository;
+import dev.ember.common.rpc.CinderFault;
 import dev.ember.common.rpc.Retriable;
 import dev.ember.common.rpc.RpcTimeoutException;
 import dev.ember.common.volume.VolumeRepository;
@@ -27,6 +29,20 @@ public class FaultAdvice {
     @ExceptionHandler(ApiException.class)
     public ResponseEntity<byte[]> api(ApiException e) {
         return Faults.entity(e);
+    }
+
+    /** What a volume service refused over RPC: Cinder's status for the exception class, its message. */
+    @ExceptionHandler(CinderFault.class)
+    public ResponseEntity<byte[]> fault(CinderFault e) {
+        if (e.kind().httpStatus() >= 500) {
+            LOG.warn("volume service: {}", e.getMessage());
+        }
+        return Faults.entity(new ApiException(e.kind().httpStatus(), e.getMessage()));
+    }
+
+    @ExceptionHandler(AttachmentRepository.NotFoundException.class)
+    public ResponseEntity<byte[]> attachmentMarker(AttachmentRepository.NotFoundException e) {
+        return Faults.entity(ApiException.notFound(e.getMessage()));
     }
 
     @ExceptionHandler(VolumeRepository.MarkerNotFoundException.class)

@@ -2,6 +2,8 @@ package dev.ember.api.volume;
 
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
+import dev.ember.common.attachment.Attachment;
+import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
@@ -35,6 +37,7 @@ public final class VolumeApi {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeApi.class);
 
     private final VolumeRepository volumes;
+    private final AttachmentRepository attachments;
     private final VolumeTypeCache types;
     private final ServiceRepository services;
     private final SchedulerRpc schedulerRpc;
@@ -42,9 +45,11 @@ public final class VolumeApi {
     private final Tx tx;
     private final CinderProperties properties;
 
-    public VolumeApi(VolumeRepository volumes, VolumeTypeCache types, ServiceRepository services,
-            SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx, CinderProperties properties) {
+    public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, VolumeTypeCache types,
+            ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
+            CinderProperties properties) {
         this.volumes = volumes;
+        this.attachments = attachments;
         this.types = types;
         this.services = services;
         this.schedulerRpc = schedulerRpc;
@@ -93,7 +98,8 @@ public final class VolumeApi {
         Volume volume = new Volume(UUID.randomUUID().toString(), context.userId(), context.projectId(), null, null,
                 request.size(), zone, VolumeStatus.CREATING, VolumeStatus.DETACHED, null, null, null, null, null,
                 request.name(), request.description(), null, null, null, type.id(), type.name(), null, null, null,
-                null, null, false, false, null, null, true, true, now, null, false, request.metadata());
+                null, null, false, type.multiattach(), null, null, true, true, now, null, false, request.metadata(),
+                Map.of());
         if (volume.metadata().isEmpty()) {
             volumes.insert(volume);
         } else {
@@ -118,6 +124,11 @@ public final class VolumeApi {
     /** A page of volumes; a marker that names no visible volume is Cinder's 404. */
     public List<Volume> list(VolumeQuery query) {
         return volumes.list(query);
+    }
+
+    /** The {@code attached} attachments of these volumes, by volume id. */
+    public Map<String, List<Attachment>> attachedOf(List<String> volumeIds) {
+        return attachments.attachedOf(volumeIds);
     }
 
     public int count(VolumeQuery query) {

@@ -1,6 +1,7 @@
 package dev.ember.api.volume;
 
 import dev.ember.api.http.ApiRequest;
+import dev.ember.common.attachment.Attachment;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;
 import dev.ember.common.volume.Volume;
@@ -36,6 +37,14 @@ public final class VolumeViews {
      * extensions put on show and detail-list answers only (not on create or update).
      */
     public static ObjectNode detail(ApiRequest request, Volume v, boolean withExtensions) {
+        return detail(request, v, withExtensions, List.of());
+    }
+
+    /**
+     * @param attachments the volume's attachments that are {@code attached} (Cinder lists only those), with
+     *     {@code host_name} shown to admins only
+     */
+    public static ObjectNode detail(ApiRequest request, Volume v, boolean withExtensions, List<Attachment> attachments) {
         var version = request.version();
         boolean admin = request.isAdmin();
         ObjectNode node = Json.object();
@@ -51,7 +60,7 @@ public final class VolumeViews {
         node.put("snapshot_id", v.snapshotId());
         node.put("source_volid", v.sourceVolid());
         ObjectNode metadata = node.putObject("metadata");
-        v.metadata().forEach(metadata::put);
+        v.visibleMetadata().forEach(metadata::put);
         node.set("links", links(request, v.id()));
         node.put("user_id", v.userId());
         node.put("bootable", v.bootable() ? "true" : "false");
@@ -59,7 +68,17 @@ public final class VolumeViews {
         node.put("replication_status", v.replicationStatus());
         node.put("consistencygroup_id", v.consistencygroupId());
         node.put("multiattach", v.multiattach());
-        node.putArray("attachments");
+        ArrayNode attached = node.putArray("attachments");
+        for (Attachment a : attachments) {
+            ObjectNode item = attached.addObject();
+            item.put("id", v.id());
+            item.put("attachment_id", a.id());
+            item.put("volume_id", v.id());
+            item.put("server_id", a.instanceUuid());
+            item.put("host_name", admin ? a.attachedHost() : null);
+            item.put("device", a.mountpoint());
+            item.put("attached_at", Timestamps.format(a.attachTime()));
+        }
         if (admin) {
             node.put("migration_status", v.migrationStatus());
         }
@@ -113,11 +132,11 @@ public final class VolumeViews {
      * is full, as Cinder's {@code _get_collection_links}.
      */
     public static ObjectNode list(ApiRequest request, List<Volume> volumes, boolean detail, int limit, Integer count,
-            String query) {
+            String query, Map<String, List<Attachment>> attachments) {
         ObjectNode node = Json.object();
         ArrayNode items = node.putArray("volumes");
         for (Volume v : volumes) {
-            items.add(detail ? detail(request, v, true) : summary(request, v));
+            items.add(detail ? detail(request, v, true, attachments.getOrDefault(v.id(), List.of())) : summary(request, v));
         }
         if (!volumes.isEmpty() && limit <= volumes.size()) {
             String collection = detail ? "volumes/detail" : "volumes";

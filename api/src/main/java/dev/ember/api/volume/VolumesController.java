@@ -5,6 +5,7 @@ import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Params;
 import dev.ember.api.http.Responses;
+import dev.ember.common.attachment.Attachment;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeQuery;
@@ -72,7 +73,9 @@ public class VolumesController {
     @GetMapping("/v3/volumes/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        return Responses.ok(VolumeViews.wrap(VolumeViews.detail(request, volumes.get(request.context(), id), true)));
+        Volume volume = volumes.get(request.context(), id);
+        return Responses.ok(VolumeViews.wrap(VolumeViews.detail(request, volume, true,
+                volumes.attachedOf(List.of(id)).getOrDefault(id, List.of()))));
     }
 
     @PutMapping("/v3/volumes/{id}")
@@ -92,7 +95,8 @@ public class VolumesController {
         }
         Map<String, String> metadata = v.has("metadata") ? metadata(v.get("metadata")) : null;
         Volume volume = volumes.update(request.context(), id, changes, metadata);
-        return Responses.ok(VolumeViews.wrap(VolumeViews.detail(request, volume, false)));
+        return Responses.ok(VolumeViews.wrap(VolumeViews.detail(request, volume, false,
+                volumes.attachedOf(List.of(id)).getOrDefault(id, List.of()))));
     }
 
     @DeleteMapping("/v3/volumes/{id}")
@@ -141,7 +145,9 @@ public class VolumesController {
             page = volumes.list(query);
             count = withCount ? volumes.count(query) : null;
         }
-        return Responses.ok(VolumeViews.list(request, page, detail, limit, count, request.query()));
+        Map<String, List<Attachment>> attachments = detail
+                ? volumes.attachedOf(page.stream().map(Volume::id).toList()) : Map.of();
+        return Responses.ok(VolumeViews.list(request, page, detail, limit, count, request.query(), attachments));
     }
 
     private static String text(JsonNode node, String field) {

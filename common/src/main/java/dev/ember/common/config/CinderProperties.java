@@ -80,6 +80,8 @@ public record CinderProperties(
      * @param rpcPrefetch unacknowledged messages a consumer may hold (and so the largest batch it handles)
      * @param persistentMessages whether casts are written to disk by the broker; off by default, since
      *     every cast is backed by a database row that the re-drive sends again if a broker restart loses it
+     * @param exportCheckInterval seconds between checks that every attached volume's export still exists on the
+     *     storage (re-created if a target daemon lost it)
      * @param healthcheckDisableFile while this file exists, {@code /healthcheck} answers 503 (oslo's {@code disable_by_file_path})
      */
     public record Ember(
@@ -88,6 +90,7 @@ public record CinderProperties(
             @DefaultValue("4") int rpcConsumers,
             @DefaultValue("16") int rpcPrefetch,
             @DefaultValue("false") boolean persistentMessages,
+            @DefaultValue("60") int exportCheckInterval,
             @DefaultValue("/etc/cinder/healthcheck_disable") String healthcheckDisableFile) {
     }
 

@@ -14,6 +14,7 @@ import dev.ember.common.service.ServiceRepository;
 import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.VolumeRepository;
+import dev.ember.common.attachment.AttachmentRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import javax.sql.DataSource;
@@ -70,6 +71,11 @@ public class CommonConfiguration {
     @Bean
     public VolumeRepository volumeRepository(JdbcTemplate jdbc) {
         return new VolumeRepository(jdbc);
+    }
+
+    @Bean
+    public AttachmentRepository attachmentRepository(JdbcTemplate jdbc, VolumeRepository volumes) {
+        return new AttachmentRepository(jdbc, volumes);
     }
 
     @Bean
@@ -143,8 +149,8 @@ public class CommonConfiguration {
     }
 
     @Bean
-    public VolumeRpc volumeRpc(Bus bus) {
-        return new VolumeRpc(bus);
+    public VolumeRpc volumeRpc(Bus bus, CinderProperties properties) {
+        return new VolumeRpc(bus, java.time.Duration.ofSeconds(properties.rpcResponseTimeout()));
     }
 
     /** Checks once at start that the database speaks utf8mb4, so names in CJK and emoji round-trip. */

@@ -114,8 +114,7 @@ public final class Bus implements AutoCloseable {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "ok";
         try {
-            publish(topology.controlExchange(), routingKey, OsloCodec.encode(call, (int) timeout.toSeconds()), false,
-                    method, MAX_PUBLISH_ATTEMPTS);
+            publishCall(routingKey, OsloCodec.encode(call, (int) timeout.toSeconds()), timeout, method);
             OsloCodec.Reply answer = reply.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (answer.failure() != null) {
                 outcome = "remote_error";
@@ -138,6 +137,22 @@ public final class Bus implements AutoCloseable {
         } finally {
             pendingCalls.remove(msgId);
             sample.stop(meters.timer("ember_rpc_call", "method", method, "outcome", outcome));
+        }
+    }
+
+    /**
+     * Publishes a call once, mandatory. A call is not given a broker expiry (Qpid reads AMQP 0-9-1's
+     * {@code expiration} as an absolute time, RabbitMQ as a TTL): one consumed after its caller gave up is
+     * still carried out, which the handlers' idempotency makes harmless, and the caller's retry finds the
+     * work done.
+     */
+    private void publishCall(String routingKey, byte[] body, Duration timeout, String method) {
+        Message message = amqpMessage(body, false);
+        CorrelationData correlation = new CorrelationData(Long.toString(correlationIds.incrementAndGet()));
+        try {
+            template.send(topology.controlExchange(), routingKey, message, correlation);
+        } catch (AmqpException e) {
+            throw new BusUnavailableException("publishing " + method + " to " + routingKey + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -153,8 +153,21 @@ public final class RpcServer implements AutoCloseable {
                 bus.reply(message.replyQueue(), OsloCodec.encodeReply(message.msgId(), result, null));
             }
             channel.basicAck(tag, false);
+        } catch (CinderFault e) {
+            // A refusal the caller must see (bad connector, wrong state): not a failure of this service.
+            outcome = "refused";
+            LOG.info("{} refused: {}", message.method(), e.getMessage());
+            replyFailure(message, e.kind().wireClass(), e.getMessage());
+            channel.basicAck(tag, false);
         } catch (Exception e) {
-            if (Retriable.isRetriable(e)) {
+            if (Retriable.isRetriable(e) && message.isCall()) {
+                // A caller is waiting: tell it now rather than requeue past its timeout.
+                outcome = "unavailable";
+                LOG.warn("{} failed, answering unavailable: {}", message.method(), e.toString());
+                replyFailure(message, CinderFault.Kind.UNAVAILABLE.wireClass(),
+                        "The volume service cannot reach the database or the storage now; try again later.");
+                channel.basicAck(tag, false);
+            } else if (Retriable.isRetriable(e)) {
                 outcome = "requeued";
                 LOG.warn("{} failed, will retry: {}", message.method(), e.toString());
                 pause();
@@ -175,7 +188,7 @@ public final class RpcServer implements AutoCloseable {
     private void replyFailure(RpcMessage message, String className, String text) {
         if (message.isCall()) {
             bus.reply(message.replyQueue(), OsloCodec.encodeReply(message.msgId(), null,
-                    new OsloCodec.RemoteFailure(className, "ember", text)));
+                    new OsloCodec.RemoteFailure(className, "cinder.exception", text)));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ember.common.rpc;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.json.Json;
 import dev.ember.common.volume.Volume;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -13,12 +14,22 @@ public final class VolumeRpc {
 
     public static final String CREATE_VOLUME = "create_volume";
     public static final String DELETE_VOLUME = "delete_volume";
+    public static final String ATTACHMENT_UPDATE = "attachment_update";
+    public static final String ATTACHMENT_DELETE = "attachment_delete";
+    public static final String INITIALIZE_CONNECTION = "initialize_connection";
+    public static final String TERMINATE_CONNECTION = "terminate_connection";
+    public static final String DETACH_VOLUME = "detach_volume";
     static final String VERSION = "3.0";
+    /** Cinder's volume RPC version that introduced the attachment calls. */
+    static final String ATTACHMENT_VERSION = "3.9";
 
     private final Bus bus;
+    private final java.time.Duration callTimeout;
 
-    public VolumeRpc(Bus bus) {
+    /** @param callTimeout how long a call waits for its reply (Cinder's {@code rpc_response_timeout}) */
+    public VolumeRpc(Bus bus, java.time.Duration callTimeout) {
         this.bus = bus;
+        this.callTimeout = callTimeout;
     }
 
     public void createVolume(RequestContext context, Volume volume) {
@@ -36,6 +47,74 @@ public final class VolumeRpc {
         args.put("unmanage_only", false);
         args.put("cascade", cascade);
         cast(volume.backend(), DELETE_VOLUME, args, context);
+    }
+
+    /**
+     * {@code attachment_update} (call): exports the volume to the connector's host and records the
+     * attachment as attaching.
+     *
+     * @return the flattened connection info
+     * @throws CinderFault what the volume service refused, with Cinder's class and message
+     * @throws RpcTimeoutException when the volume service did not answer within {@code rpc_response_timeout}
+     */
+    public JsonNode attachmentUpdate(RequestContext context, Volume volume, JsonNode connector, String attachmentId) {
+        ObjectNode args = Json.object();
+        args.set("vref", VolumeObjects.primitive(volume));
+        args.set("connector", connector);
+        args.put("attachment_id", attachmentId);
+        return call(volume.backend(), ATTACHMENT_UPDATE, ATTACHMENT_VERSION, args, context);
+    }
+
+    /** {@code attachment_delete} (call): withdraws the attachment's connection and removes it. */
+    public void attachmentDelete(RequestContext context, Volume volume, String attachmentId) {
+        ObjectNode args = Json.object();
+        args.put("attachment_id", attachmentId);
+        args.set("vref", VolumeObjects.primitive(volume));
+        call(volume.backend(), ATTACHMENT_DELETE, ATTACHMENT_VERSION, args, context);
+    }
+
+    /** {@code initialize_connection} (call, legacy): exports the volume; returns the nested connection info. */
+    public JsonNode initializeConnection(RequestContext context, Volume volume, JsonNode connector) {
+        ObjectNode args = Json.object();
+        args.set("connector", connector);
+        args.set("volume", VolumeObjects.primitive(volume));
+        return call(volume.backend(), INITIALIZE_CONNECTION, VERSION, args, context);
+    }
+
+    /** {@code terminate_connection} (call, legacy): withdraws the connector's host's access. */
+    public void terminateConnection(RequestContext context, Volume volume, JsonNode connector, boolean force) {
+        ObjectNode args = Json.object();
+        args.put("volume_id", volume.id());
+        args.set("connector", connector);
+        args.put("force", force);
+        call(volume.backend(), TERMINATE_CONNECTION, VERSION, args, context);
+    }
+
+    /** {@code detach_volume} (call, legacy): removes the export and the attachment. */
+    public void detachVolume(RequestContext context, Volume volume, String attachmentId) {
+        ObjectNode args = Json.object();
+        args.put("volume_id", volume.id());
+        if (attachmentId == null) {
+            args.putNull("attachment_id");
+        } else {
+            args.put("attachment_id", attachmentId);
+        }
+        args.set("volume", VolumeObjects.primitive(volume));
+        call(volume.backend(), DETACH_VOLUME, VERSION, args, context);
+    }
+
+    private JsonNode call(String backend, String method, String version, ObjectNode args, RequestContext context) {
+        if (backend == null) {
+            throw new CinderFault(CinderFault.Kind.INVALID_VOLUME, "Invalid volume: the volume has no host to send "
+                    + method + " to.");
+        }
+        declareBackendQueue(bus.topology(), backend);
+        try {
+            return bus.call(Topics.volumeServerKey(backend), method, RpcMessage.cast(method, args, version, context),
+                    callTimeout);
+        } catch (RemoteException e) {
+            throw CinderFault.of(e);
+        }
     }
 
     private void cast(String backend, String method, ObjectNode args, RequestContext context) {

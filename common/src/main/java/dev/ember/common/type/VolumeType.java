@@ -12,6 +12,16 @@ public record VolumeType(
         extraSpecs = extraSpecs == null ? Map.of() : Map.copyOf(extraSpecs);
     }
 
+    /** Whether volumes of this type may attach to several hosts at once: Cinder's {@code multiattach = "<is> True"}. */
+    public boolean multiattach() {
+        return "<is> True".equals(extraSpecs.get("multiattach"));
+    }
+
+    /** Whether hosts may cache the volume: Cinder's {@code cacheable = "<is> True"}. */
+    public boolean cacheable() {
+        return "<is> True".equals(extraSpecs.get("cacheable"));
+    }
+
     public VolumeType withExtraSpecs(Map<String, String> specs) {
         return new VolumeType(id, name, description, isPublic, qosSpecsId, specs, createdAt, updatedAt);
     }

@@ -1,5 +1,6 @@
 package dev.ember.common.volume;
 
+import dev.ember.common.db.Keyset;
 import dev.ember.common.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -46,7 +47,15 @@ public class VolumeRepository {
         /** The volume has not been placed on a backend. */
         NO_HOST("host IS NULL"),
         /** The volume has been placed on a backend. */
-        HAS_HOST("host IS NOT NULL");
+        HAS_HOST("host IS NOT NULL"),
+        /** The volume is attached ({@code attach_status = 'attached'}). */
+        ATTACHED("attach_status = 'attached'"),
+        /** The volume is not being migrated (Cinder's {@code AVAILABLE_MIGRATION_STATUS}). */
+        NOT_MIGRATING("(migration_status IS NULL OR migration_status IN ('deleting', 'error', 'success'))"),
+        /** Multiattach volumes only. */
+        MULTIATTACH("multiattach = TRUE"),
+        /** Volumes that are not multiattach only. */
+        NOT_MULTIATTACH("multiattach = FALSE");
 
         private final String sql;
 
@@ -250,16 +259,12 @@ public class VolumeRepository {
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder(SELECT).append("WHERE v.deleted = FALSE");
         appendFilters(query, sql, args);
-        List<VolumeQuery.SortKey> sort = withDefaultSort(query.sort());
+        List<Keyset.Key> sort = Keyset.withTieBreakers(
+                query.sort().stream().map(k -> new Keyset.Key(k.column(), k.descending())).toList());
         if (query.marker() != null) {
-            Map<String, Object> markerValues = sortValues(query.marker(), query.projectId(), sort);
-            appendAfterMarker(sort, markerValues, sql, args);
+            Keyset.appendAfter("v", sort, sortValues(query.marker(), query.projectId(), sort), sql, args);
         }
-        StringJoiner order = new StringJoiner(", ", " ORDER BY ", "");
-        for (VolumeQuery.SortKey key : sort) {
-            order.add("v." + key.column() + (key.descending() ? " DESC" : " ASC"));
-        }
-        sql.append(order).append(" LIMIT ? OFFSET ?");
+        sql.append(Keyset.orderBy("v", sort)).append(" LIMIT ? OFFSET ?");
         args.add(query.limit());
         args.add(query.offset());
         return withMetadata(jdbc.query(sql.toString(), ROW, args.toArray()));
@@ -330,18 +335,7 @@ public class VolumeRepository {
         }
     }
 
-    private static List<VolumeQuery.SortKey> withDefaultSort(List<VolumeQuery.SortKey> requested) {
-        List<VolumeQuery.SortKey> sort = new ArrayList<>(requested);
-        boolean defaultDescending = requested.isEmpty() || requested.get(0).descending();
-        for (String column : List.of("created_at", "id")) {
-            if (sort.stream().noneMatch(k -> k.column().equals(column))) {
-                sort.add(new VolumeQuery.SortKey(column, defaultDescending));
-            }
-        }
-        return sort;
-    }
-
-    private Map<String, Object> sortValues(String markerId, String projectId, List<VolumeQuery.SortKey> sort) {
+    private Map<String, Object> sortValues(String markerId, String projectId, List<Keyset.Key> sort) {
         StringJoiner columns = new StringJoiner(", ");
         sort.forEach(k -> columns.add(k.column()));
         List<Map<String, Object>> rows = projectId == null
@@ -356,60 +350,70 @@ public class VolumeRepository {
         return values;
     }
 
-    /**
-     * Rows strictly after the marker in sort order: for keys k1..kn,
-     * {@code (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ...} with {@code <} for descending keys. NULLs sort first
-     * in MySQL, so a NULL marker value compares as below everything.
-     */
-    private static void appendAfterMarker(List<VolumeQuery.SortKey> sort, Map<String, Object> marker,
-            StringBuilder sql, List<Object> args) {
-        StringJoiner any = new StringJoiner(" OR ", " AND (", ")");
-        for (int i = 0; i < sort.size(); i++) {
-            StringJoiner all = new StringJoiner(" AND ", "(", ")");
-            for (int j = 0; j < i; j++) {
-                String column = "v." + sort.get(j).column();
-                Object value = marker.get(sort.get(j).column());
-                if (value == null) {
-                    all.add(column + " IS NULL");
-                } else {
-                    all.add(column + " = ?");
-                    args.add(value);
-                }
-            }
-            VolumeQuery.SortKey key = sort.get(i);
-            String column = "v." + key.column();
-            Object value = marker.get(key.column());
-            if (value == null) {
-                all.add(key.descending() ? "1 = 0" : column + " IS NOT NULL");
-            } else if (key.descending()) {
-                all.add("(" + column + " < ? OR " + column + " IS NULL)");
-                args.add(value);
-            } else {
-                all.add(column + " > ?");
-                args.add(value);
-            }
-            any.add(all.toString());
-        }
-        sql.append(any);
-    }
-
     private List<Volume> withMetadata(List<Volume> volumes) {
         if (volumes.isEmpty()) {
             return volumes;
         }
-        Map<String, Map<String, String>> byVolume = new HashMap<>();
+        Map<String, Map<String, String>> user = new HashMap<>();
+        Map<String, Map<String, String>> admin = new HashMap<>();
         List<Object> ids = new ArrayList<>();
         volumes.forEach(v -> ids.add(v.id()));
-        jdbc.query("SELECT volume_id, `key`, `value` FROM volume_metadata WHERE volume_id IN ("
-                + placeholders(ids.size()) + ") ORDER BY volume_id, `key`", rs -> {
-                    byVolume.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-                            .put(rs.getString(2), rs.getString(3));
-                }, ids.toArray());
+        String in = placeholders(ids.size());
+        List<Object> args = new ArrayList<>(ids);
+        args.addAll(ids);
+        // One round trip for both kinds; 0 = user metadata (by key), 1 = admin metadata (in the order it was set,
+        // as Cinder shows it).
+        jdbc.query("SELECT 0 AS kind, volume_id, `key`, `value`, NULL AS set_at FROM volume_metadata WHERE volume_id IN ("
+                + in + ") UNION ALL SELECT 1 AS kind, volume_id, `key`, `value`, created_at AS set_at FROM "
+                + "volume_admin_metadata WHERE volume_id IN (" + in + ") ORDER BY kind, volume_id, set_at, `key`", rs -> {
+                    (rs.getInt(1) == 0 ? user : admin).computeIfAbsent(rs.getString(2), k -> new LinkedHashMap<>())
+                            .put(rs.getString(3), rs.getString(4));
+                }, args.toArray());
         List<Volume> out = new ArrayList<>(volumes.size());
         for (Volume v : volumes) {
-            out.add(v.withMetadata(byVolume.getOrDefault(v.id(), Map.of())));
+            out.add(v.withMetadata(user.getOrDefault(v.id(), Map.of()), admin.getOrDefault(v.id(), Map.of())));
         }
         return out;
+    }
+
+    /** Sets admin metadata keys ({@code readonly}, {@code attached_mode}...); {@code onlyIfAbsent} keeps existing values. */
+    public void setAdminMetadata(String id, Map<String, String> values, boolean onlyIfAbsent) {
+        Object now = Timestamps.toDb(Timestamps.now());
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            int updated = onlyIfAbsent ? 0 : jdbc.update(
+                    "UPDATE volume_admin_metadata SET `value` = ? WHERE volume_id = ? AND `key` = ?",
+                    entry.getValue(), id, entry.getKey());
+            if (updated == 0) {
+                boolean present = !jdbc.queryForList("SELECT 1 FROM volume_admin_metadata WHERE volume_id = ? AND `key` = ?",
+                        id, entry.getKey()).isEmpty();
+                if (!present) {
+                    jdbc.update("INSERT INTO volume_admin_metadata (volume_id, `key`, `value`, created_at) VALUES (?,?,?,?)",
+                            id, entry.getKey(), entry.getValue(), now);
+                }
+            }
+        }
+    }
+
+    public void deleteAdminMetadata(String id, String key) {
+        jdbc.update("DELETE FROM volume_admin_metadata WHERE volume_id = ? AND `key` = ?", id, key);
+    }
+
+    /**
+     * Takes the row lock of a live volume until the transaction ends: every transaction that changes a
+     * volume's attachments takes it first, so they serialise per volume and always lock in one order
+     * (volume, then its attachments).
+     *
+     * @return whether the volume exists and is live
+     */
+    public boolean lock(String id) {
+        return !jdbc.queryForList("SELECT id FROM volumes WHERE id = ? AND deleted = FALSE FOR UPDATE", id).isEmpty();
+    }
+
+    /** Stores what a driver's export returned ({@code provider_location}, {@code provider_auth}); nulls leave a column as is. */
+    public void saveExport(String id, String providerLocation, String providerAuth) {
+        jdbc.update("UPDATE volumes SET provider_location = COALESCE(?, provider_location), "
+                + "provider_auth = COALESCE(?, provider_auth), updated_at = ? WHERE id = ? AND deleted = FALSE",
+                providerLocation, providerAuth, Timestamps.toDb(Timestamps.now()), id);
     }
 
     static String placeholders(int n) {
@@ -461,6 +465,7 @@ public class VolumeRepository {
                 Timestamps.read(rs, "created_at"),
                 Timestamps.read(rs, "updated_at"),
                 rs.getBoolean("deleted"),
+                Map.of(),
                 Map.of());
     }
 

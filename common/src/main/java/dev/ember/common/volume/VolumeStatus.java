@@ -14,6 +14,10 @@ public final class VolumeStatus {
     public static final String ERROR_EXTENDING = "error_extending";
     public static final String EXTENDING = "extending";
     public static final String IN_USE = "in-use";
+    public static final String RESERVED = "reserved";
+    public static final String ATTACHING = "attaching";
+    public static final String DETACHING = "detaching";
+    public static final String DOWNLOADING = "downloading";
     public static final String MAINTENANCE = "maintenance";
     /** Not a Cinder status: a soft-deleted row's last status. */
     public static final String DELETED = "deleted";

@@ -1,5 +1,6 @@
 package dev.ember.volume.manager;
 
+import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
@@ -8,6 +9,7 @@ import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.BatchRpcHandler;
+import dev.ember.common.rpc.RpcHandler;
 import dev.ember.common.rpc.RpcMessage;
 import dev.ember.common.rpc.RpcServer;
 import dev.ember.common.rpc.SchedulerRpc;
@@ -42,7 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
  * One backend ({@code host@backend}) of a volume service, from start to stop:
  * <ol>
  *   <li>starts the driver, retrying in the background while the storage is unreachable;
- *   <li>then finishes what a crash interrupted ({@link VolumeManager#recover()}), consumes its queue
+ *   <li>then finishes what a crash interrupted ({@link VolumeManager#recover()}), re-creates the exports
+ *       the storage lost (at start and every {@code export_check_interval}), consumes its queue
  *       {@code cinder-volume.host@backend}, heartbeats its {@code services} row, and reports pool
  *       capacity to the database and (fanout) to the schedulers.
  * </ol>
@@ -64,15 +67,16 @@ public final class BackendHost implements AutoCloseable {
     private final Topology topology;
     private final Heartbeat heartbeat;
     private final VolumeManager manager;
+    private final AttachmentManager attachmentManager;
     private final ScheduledExecutorService timer;
     private volatile boolean driverStarted;
     private volatile boolean healthy;
     private volatile boolean sharedTargets;
 
     public BackendHost(String backendName, DriverConfig config, VolumeDriver driver, CinderProperties properties,
-            VolumeRepository volumes, VolumeTypeCache types, PoolRepository pools, ServiceRepository services,
-            MessageRepository messages, Tx tx, SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology,
-            MeterRegistry meters) {
+            VolumeRepository volumes, AttachmentRepository attachments, VolumeTypeCache types, PoolRepository pools,
+            ServiceRepository services, MessageRepository messages, Tx tx, SchedulerRpc schedulerRpc,
+            RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         this.backend = properties.host() + "@" + backendName;
         this.config = config;
         this.driver = driver;
@@ -85,8 +89,11 @@ public final class BackendHost implements AutoCloseable {
         this.topology = topology;
         this.heartbeat = new Heartbeat(services, backend, ServiceRepository.VOLUME, Topics.VOLUME, availabilityZone,
                 () -> healthy);
-        this.manager = new VolumeManager(backend, driver, volumes, types, pools, messages, tx, meters,
-                Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets);
+        VolumeLocks locks = new VolumeLocks();
+        this.manager = new VolumeManager(backend, driver, volumes, attachments, types, pools, messages, tx, meters,
+                Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks);
+        this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, tx, locks,
+                new DriverTimer(backend, meters), manager);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "backend-" + backend);
             t.setDaemon(true);
@@ -117,12 +124,22 @@ public final class BackendHost implements AutoCloseable {
         }
         reportStats();
         CurrentContext.run(RequestContext.internal(), manager::recover);
+        CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports);
         Map<String, BatchRpcHandler> casts = Map.of(
                 VolumeRpc.CREATE_VOLUME, messages -> requeue(messages, manager.createVolumes(requests(messages))),
                 VolumeRpc.DELETE_VOLUME, messages -> requeue(messages, manager.deleteVolumes(requests(messages))));
-        rpcServer.listen(Topics.volumeQueue(backend), Map.of(), casts, properties.ember().rpcConsumers());
+        Map<String, RpcHandler> calls = Map.of(
+                VolumeRpc.ATTACHMENT_UPDATE, attachmentManager::attachmentUpdate,
+                VolumeRpc.ATTACHMENT_DELETE, attachmentManager::attachmentDelete,
+                VolumeRpc.INITIALIZE_CONNECTION, attachmentManager::initializeConnection,
+                VolumeRpc.TERMINATE_CONNECTION, attachmentManager::terminateConnection,
+                VolumeRpc.DETACH_VOLUME, attachmentManager::detachVolume);
+        rpcServer.listen(Topics.volumeQueue(backend), calls, casts, properties.ember().rpcConsumers());
         int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
         timer.scheduleWithFixedDelay(this::reportStats, interval, interval, TimeUnit.SECONDS);
+        int exportCheck = Math.max(1, properties.ember().exportCheckInterval());
+        timer.scheduleWithFixedDelay(() -> CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports),
+                exportCheck, exportCheck, TimeUnit.SECONDS);
     }
 
     private static List<VolumeManager.Request> requests(List<RpcMessage> messages) {

@@ -1,5 +1,6 @@
 package dev.ember.volume.manager;
 
+import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
@@ -19,7 +20,6 @@ import dev.ember.volume.spi.RetriableDriverException;
 import dev.ember.volume.spi.VolumeDriver;
 import dev.ember.volume.spi.VolumeSpec;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,15 +48,16 @@ public final class VolumeManager {
     private final PoolRepository pools;
     private final MessageRepository messages;
     private final Tx tx;
-    private final MeterRegistry meters;
+    private final DriverTimer timer;
     private final Duration giveUpAfter;
     private final Supplier<String> serviceUuid;
     private final Supplier<Boolean> sharedTargets;
-    private final ReentrantLock[] locks = new ReentrantLock[64];
+    private final VolumeLocks locks;
+    private final AttachmentRepository attachments;
 
-    public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, VolumeTypeCache types,
-            PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters, Duration giveUpAfter,
-            Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets) {
+    public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, AttachmentRepository attachments,
+            VolumeTypeCache types, PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters,
+            Duration giveUpAfter, Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets, VolumeLocks locks) {
         this.backend = backend;
         this.driver = driver;
         this.volumes = volumes;
@@ -65,13 +65,12 @@ public final class VolumeManager {
         this.pools = pools;
         this.messages = messages;
         this.tx = tx;
-        this.meters = meters;
+        this.timer = new DriverTimer(backend, meters);
         this.giveUpAfter = giveUpAfter;
         this.serviceUuid = serviceUuid;
         this.sharedTargets = sharedTargets;
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new ReentrantLock();
-        }
+        this.attachments = attachments;
+        this.locks = locks;
     }
 
     /** One operation asked of this backend: the volume and who asked. */
@@ -96,7 +95,7 @@ public final class VolumeManager {
                 continue;
             }
             try {
-                created.put(request, withLock(volume.id(), () -> timed("create_volume", () -> driver.createVolume(spec(volume)))));
+                created.put(request, withLock(volume.id(), () -> timer.timed("create_volume", () -> driver.createVolume(spec(volume)))));
             } catch (RetriableDriverException e) {
                 if (Duration.between(startOf(volume), Timestamps.now()).compareTo(giveUpAfter) < 0) {
                     LOG.warn("backend {} unavailable creating volume {}, will retry: {}", backend, volume.id(), e.getMessage());
@@ -162,7 +161,7 @@ public final class VolumeManager {
             }
             deletedBy.put(volume.id(), request.context());
             try {
-                withLock(volume.id(), () -> timed("delete_volume", () -> {
+                withLock(volume.id(), () -> timer.timed("delete_volume", () -> {
                     driver.deleteVolume(spec(volume));
                     return null;
                 }));
@@ -182,6 +181,7 @@ public final class VolumeManager {
             for (Volume volume : deleted) {
                 if (volumes.markDeleted(volume.id(), Set.of(VolumeStatus.DELETING))) {
                     pools.release(volume.host(), volume.size());
+                    attachments.deleteAllOf(volume.id());
                 }
             }
             for (Volume volume : failed) {
@@ -237,7 +237,7 @@ public final class VolumeManager {
         return volume;
     }
 
-    private VolumeSpec spec(Volume volume) {
+    VolumeSpec spec(Volume volume) {
         Map<String, String> extraSpecs = types.byId(volume.volumeTypeId()).map(t -> t.extraSpecs()).orElse(Map.of());
         return new VolumeSpec(volume.id(), VolumeSpec.backendName(volume.id()), volume.size(),
                 Hosts.pool(volume.host()), extraSpecs, volume.providerLocation(), volume.providerAuth());
@@ -247,31 +247,8 @@ public final class VolumeManager {
         return volume.scheduledAt() != null ? volume.scheduledAt() : volume.createdAt();
     }
 
-    private interface DriverCall<T> {
-        T call() throws DriverException;
-    }
-
-    private <T> T timed(String operation, DriverCall<T> call) throws DriverException {
-        Timer.Sample sample = Timer.start(meters);
-        String outcome = "ok";
-        try {
-            return call.call();
-        } catch (DriverException e) {
-            outcome = e.code().name().toLowerCase();
-            throw e;
-        } finally {
-            sample.stop(meters.timer("ember_driver_operation", "backend", backend, "op", operation, "outcome", outcome));
-        }
-    }
-
     /** Runs one driver call while no other thread of this service works on the same volume. */
-    private <T> T withLock(String volumeId, DriverCall<T> call) throws DriverException {
-        ReentrantLock lock = locks[Math.floorMod(volumeId.hashCode(), locks.length)];
-        lock.lock();
-        try {
-            return call.call();
-        } finally {
-            lock.unlock();
-        }
+    private <T> T withLock(String volumeId, VolumeLocks.Work<T> call) throws DriverException {
+        return locks.with(volumeId, call);
     }
 }

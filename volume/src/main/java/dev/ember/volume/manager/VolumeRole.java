@@ -1,5 +1,6 @@
 package dev.ember.volume.manager;
 
+import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
@@ -27,7 +28,8 @@ import org.springframework.context.annotation.Configuration;
 public class VolumeRole {
 
     @Bean
-    public VolumeService volumeService(CinderProperties properties, VolumeRepository volumes, VolumeTypeCache types,
+    public VolumeService volumeService(CinderProperties properties, VolumeRepository volumes,
+            AttachmentRepository attachments, VolumeTypeCache types,
             PoolRepository pools, ServiceRepository services, MessageRepository messages, Tx tx,
             SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         if (properties.enabledBackends().isEmpty()) {
@@ -46,8 +48,8 @@ public class VolumeRole {
             } catch (DriverException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
-            hosts.add(new BackendHost(name, config, driver, properties, volumes, types, pools, services, messages, tx,
-                    schedulerRpc, rpcServer, topology, meters));
+            hosts.add(new BackendHost(name, config, driver, properties, volumes, attachments, types, pools, services,
+                    messages, tx, schedulerRpc, rpcServer, topology, meters));
         }
         return new VolumeService(hosts);
     }

@@ -9,7 +9,9 @@ import java.util.Objects;
  */
 public record ChapCredentials(String username, String secret) {
 
-    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    /** Cinder's {@code DEFAULT_PASSWORD_SYMBOLS}: digits and letters without the look-alikes 0, 1, I, O, l. */
+    private static final String[] GROUPS = {"23456789", "ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz"};
+    private static final String ALPHABET = String.join("", GROUPS);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public ChapCredentials {
@@ -22,7 +24,8 @@ public record ChapCredentials(String username, String secret) {
 
     /**
      * New random credentials, as Cinder's {@code volume_utils.generate_username}/{@code generate_password}:
-     * a 20-character user and a 16-character secret (iSCSI initiators accept secrets of 12 to 16 characters).
+     * a 20-character user and a 16-character secret (iSCSI initiators accept secrets of 12 to 16 characters),
+     * each with at least one digit, one upper-case and one lower-case letter.
      */
     public static ChapCredentials generate() {
         return new ChapCredentials(random(20), random(16));
@@ -46,10 +49,16 @@ public record ChapCredentials(String username, String secret) {
     }
 
     private static String random(int length) {
-        StringBuilder out = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            out.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        java.util.List<Character> chars = new java.util.ArrayList<>(length);
+        for (String group : GROUPS) {
+            chars.add(group.charAt(RANDOM.nextInt(group.length())));
         }
+        while (chars.size() < length) {
+            chars.add(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        java.util.Collections.shuffle(chars, RANDOM);
+        StringBuilder out = new StringBuilder(length);
+        chars.forEach(out::append);
         return out.toString();
     }
 

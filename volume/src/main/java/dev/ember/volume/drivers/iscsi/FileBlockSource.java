@@ -31,7 +31,7 @@ final class FileBlockSource implements BlockSource {
     public PoolStats stats(String pool) throws DriverException {
         double[] capacity = files.capacityGb();
         return new PoolStats(pool, Capacity.gb(capacity[0]), Capacity.gb(capacity[1]), null, reservedPercentage,
-                maxOverSubscriptionRatio, true, false, false, Map.of());
+                maxOverSubscriptionRatio, true, false, true, Map.of());
     }
 
     @Override

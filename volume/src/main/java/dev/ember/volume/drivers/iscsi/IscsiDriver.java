@@ -23,7 +23,8 @@ import java.util.Set;
  * {@link TargetHelper} exports each volume as its own iSCSI target, as Cinder's LVM driver with a target
  * helper does. Per volume: target {@code <target_prefix>volume-<id>}, one LUN, its own CHAP account
  * (stored as {@code provider_auth = "CHAP <user> <secret>"}), and an ACL listing the initiators of the hosts
- * it is attached to, so only they can log in.
+ * it is attached to, so only they can log in. As with Cinder's tgt and LIO helpers, CHAP is always on
+ * ({@code use_chap_auth} is not read).
  */
 final class IscsiDriver implements VolumeDriver, ConnectionCapable {
 
@@ -32,24 +33,14 @@ final class IscsiDriver implements VolumeDriver, ConnectionCapable {
     private final TargetHelper targets;
     private final String targetPrefix;
     private final List<String> portals;
-    private final boolean useChap;
-    private final ChapCredentials fixedChap;
 
-    /**
-     * @param portals {@code ip:port} portals, the primary ({@code target_ip_address:target_port}) first
-     * @param useChap Cinder's {@code use_chap_auth}
-     * @param fixedChap Cinder's {@code chap_username}/{@code chap_password} when set: one account for every
-     *     volume; null for per-volume generated credentials
-     */
-    IscsiDriver(String pool, BlockSource source, TargetHelper targets, String targetPrefix, List<String> portals,
-            boolean useChap, ChapCredentials fixedChap) {
+    /** @param portals {@code ip:port} portals, the primary ({@code target_ip_address:target_port}) first */
+    IscsiDriver(String pool, BlockSource source, TargetHelper targets, String targetPrefix, List<String> portals) {
         this.pool = pool;
         this.source = source;
         this.targets = targets;
         this.targetPrefix = targetPrefix;
         this.portals = List.copyOf(portals);
-        this.useChap = useChap;
-        this.fixedChap = fixedChap;
     }
 
     @Override
@@ -102,7 +93,7 @@ final class IscsiDriver implements VolumeDriver, ConnectionCapable {
         IscsiTarget current = new IscsiTarget(iqn(volume), source.backingStore(volume), chap, Set.of());
         int tid = targets.create(current);
         String location = String.join(";", portals) + "," + tid + " " + current.iqn() + " " + targets.lun();
-        return ModelUpdate.export(location, chap == null ? null : chap.providerAuth());
+        return ModelUpdate.export(location, chap.providerAuth());
     }
 
     @Override
@@ -166,15 +157,10 @@ final class IscsiDriver implements VolumeDriver, ConnectionCapable {
         return targetPrefix + volume.name();
     }
 
-    private ChapCredentials chap(VolumeSpec volume) {
-        if (!useChap) {
-            return null;
-        }
+    /** The volume's stored credentials, or new ones for its first export (Cinder's {@code _get_target_chap_auth}). */
+    private static ChapCredentials chap(VolumeSpec volume) {
         ChapCredentials stored = ChapCredentials.parse(volume.providerAuth());
-        if (stored != null) {
-            return stored;
-        }
-        return fixedChap != null ? fixedChap : ChapCredentials.generate();
+        return stored != null ? stored : ChapCredentials.generate();
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.ember.volume.spi.DriverException;
 import dev.ember.volume.spi.DriverOption;
 import dev.ember.volume.spi.VolumeDriver;
 import dev.ember.volume.spi.VolumeDriverFactory;
-import dev.ember.volume.targets.ChapCredentials;
 import dev.ember.volume.targets.LioAdm;
 import dev.ember.volume.targets.TargetHelper;
 import dev.ember.volume.targets.TgtAdm;
@@ -36,9 +35,6 @@ public final class IscsiDriverFactory implements VolumeDriverFactory {
     static final String SECONDARY_IPS = "target_secondary_ip_addresses";
     static final String TARGET_PROTOCOL = "target_protocol";
     static final String VOLUMES_DIR = "volumes_dir";
-    static final String USE_CHAP = "use_chap_auth";
-    static final String CHAP_USERNAME = "chap_username";
-    static final String CHAP_PASSWORD = "chap_password";
     static final String TGT_CONTROL_PORT = "tgt_control_port";
     static final String COMMAND_TIMEOUT = "iscsi_command_timeout";
     static final String FILE_DIR = "file_volumes_dir";
@@ -79,9 +75,6 @@ public final class IscsiDriverFactory implements VolumeDriverFactory {
                 DriverOption.of(SECONDARY_IPS, "", "Further portal addresses (comma-separated), for multipath."),
                 DriverOption.of(TARGET_PROTOCOL, "iscsi", "Transport; only iscsi is supported."),
                 DriverOption.of(VOLUMES_DIR, null, "Directory of the target files; defaults to <state_path>/<backend>/targets."),
-                DriverOption.of(USE_CHAP, "true", "Whether targets require CHAP. Ember's default is true (Cinder's is false)."),
-                DriverOption.of(CHAP_USERNAME, null, "One CHAP user for every volume; unset: per-volume generated credentials."),
-                DriverOption.secret(CHAP_PASSWORD, "The password of chap_username."),
                 DriverOption.of(TGT_CONTROL_PORT, null, "Control port of the tgt daemon (tgtd -C N); unset: tgtd's default."),
                 DriverOption.of(COMMAND_TIMEOUT, "30", "Seconds one target or LVM command may take before it is killed."),
                 DriverOption.of(FILE_DIR, null, "file block source: directory of the sparse files; defaults to <state_path>/<backend>/volumes."),
@@ -118,16 +111,7 @@ public final class IscsiDriverFactory implements VolumeDriverFactory {
             case "lioadm" -> new LioAdm(runner, volumesDir, portals, timeout);
             default -> throw invalid(config, TARGET_HELPER + " must be tgtadm or lioadm, not '" + config.get(TARGET_HELPER) + "'");
         };
-        ChapCredentials fixed = null;
-        if (config.get(CHAP_USERNAME) != null) {
-            try {
-                fixed = new ChapCredentials(config.get(CHAP_USERNAME), config.require(CHAP_PASSWORD));
-            } catch (IllegalArgumentException e) {
-                throw invalid(config, e.getMessage());
-            }
-        }
-        return new IscsiDriver(config.volumeBackendName(), source, helper, config.get(TARGET_PREFIX), portals,
-                config.getBoolean(USE_CHAP, true), fixed);
+        return new IscsiDriver(config.volumeBackendName(), source, helper, config.get(TARGET_PREFIX), portals);
     }
 
     private static List<String> portals(DriverConfig config) throws DriverException {

@@ -71,7 +71,7 @@ final class LvmBlockSource implements BlockSource {
         double[] vg = vgInfo();
         if (!thin) {
             return new PoolStats(pool, Capacity.gb(vg[0]), Capacity.gb(vg[1]), null, reservedPercentage, 1.0, false,
-                    true, false, Map.of("location_info", locationInfo()));
+                    true, true, Map.of("location_info", locationInfo()));
         }
         // Thin: the pool's size is the total, its unused data the free space.
         String[] fields = lvm(List.of("lvs", "--noheadings", "--unit=g", "-o", "size,data_percent", "--separator",
@@ -80,7 +80,7 @@ final class LvmBlockSource implements BlockSource {
         double used = fields.length > 1 ? parse(fields[1]) : 0;
         double free = Math.max(0, size * (100 - used) / 100);
         return new PoolStats(pool, Capacity.gb(round(size)), Capacity.gb(round(free)), null, reservedPercentage,
-                maxOverSubscriptionRatio, true, false, false, Map.of("location_info", locationInfo()));
+                maxOverSubscriptionRatio, true, false, true, Map.of("location_info", locationInfo()));
     }
 
     @Override
