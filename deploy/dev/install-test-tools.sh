@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs (apt) the real peers the end-to-end tests drive: the openstack and cinder command-line
-# clients. Idempotent.
+# clients, the userspace iSCSI target (tgt) and initiator tools, QEMU's block tools (qemu-img/qemu-io read
+# and write volumes through rbd: and iscsi:// exactly as a hypervisor does), and a single-node Ceph.
+# Idempotent: installs only what is missing. No daemon is started here.
 set -euo pipefail
 SUDO=""
 if [[ $EUID -ne 0 ]]; then SUDO="sudo"; fi
 missing=()
-for pkg in python3-openstackclient python3-cinderclient; do
+for pkg in python3-openstackclient python3-cinderclient \
+           tgt tgt-rbd libiscsi-bin qemu-utils qemu-block-extra \
+           ceph-mon ceph-osd ceph-mgr ceph-common; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if (( ${#missing[@]} )); then
