@@ -12,6 +12,10 @@ public enum DriverErrorCode {
     INSUFFICIENT_CAPACITY,
     /** The object the request names does not exist on the storage. */
     NOT_FOUND,
+    /** The object exists already (a create that raced another). */
+    ALREADY_EXISTS,
+    /** The object is in use by others that depend on it (a snapshot with clones, an image with snapshots). */
+    BUSY,
     /** The storage cannot be reached or timed out. Always a {@link RetriableDriverException}. */
     BACKEND_UNAVAILABLE,
     /** Anything else. */

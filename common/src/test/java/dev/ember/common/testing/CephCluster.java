@@ -1,0 +1,167 @@
+package dev.ember.common.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A single-node Ceph cluster of the tests' own (one monitor, one memstore OSD, one manager, cephx, a
+ * {@code volumes} pool and a {@code cinder} user), brought up by the project's {@code deploy/dev/ceph.sh}
+ * in a scratch folder on a free monitor port, and stopped by the same script when the JVM exits or the
+ * test closes it. {@link #shared()} is one cluster for every test of a JVM (tests use unique image names);
+ * {@link #start()} a private one a test may stop and start. Skips the test where Ceph is not installed.
+ */
+public final class CephCluster implements AutoCloseable {
+
+    private static CephCluster shared;
+
+    private final Path dir;
+    private final int monPort;
+
+    private CephCluster(Path dir, int monPort) {
+        this.dir = dir;
+        this.monPort = monPort;
+    }
+
+    /** The JVM's cluster, started on first use. */
+    public static synchronized CephCluster shared() throws Exception {
+        if (shared == null) {
+            shared = start();
+            CephCluster cluster = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "ceph-down"));
+        }
+        return shared;
+    }
+
+    /** A cluster of the caller's own. */
+    public static CephCluster start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ceph-mon")) && Files.isExecutable(Path.of("/usr/bin/rbd")),
+                "Ceph is not installed (apt-get install ceph-mon ceph-osd ceph-mgr ceph-common)");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        // v2 takes the next port; make sure it is free too.
+        try (ServerSocket socket = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+            socket.getLocalPort();
+        } catch (IOException e) {
+            return start();
+        }
+        CephCluster cluster = new CephCluster(Files.createTempDirectory("ember-ceph-"), port);
+        cluster.up();
+        return cluster;
+    }
+
+    /** Brings the cluster up (again: a stopped memstore cluster starts empty). */
+    public void up() throws Exception {
+        script("up", dir.toString(), Integer.toString(monPort));
+    }
+
+    /** Stops the daemons: clients then see a cluster that does not answer. */
+    public void down() throws Exception {
+        script("down", dir.toString());
+    }
+
+    /** Stops only the OSD (the monitors stay): reads and writes then hang until librados's timeouts. */
+    public void stopOsd() throws Exception {
+        Path pid = dir.resolve("pids/osd.pid");
+        long osd = Long.parseLong(Files.readString(pid).trim());
+        ProcessHandle.of(osd).ifPresent(ProcessHandle::destroy);
+    }
+
+    public String conf() {
+        return dir.resolve("ceph.conf").toString();
+    }
+
+    public String cinderKeyring() {
+        return dir.resolve("ceph.client.cinder.keyring").toString();
+    }
+
+    public String pool() {
+        return "volumes";
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** {@code rbd <args>} as the admin; returns stdout, failing on a non-zero exit. */
+    public String rbd(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("rbd", "--conf", conf()));
+        command.addAll(List.of(args));
+        return run(command, true);
+    }
+
+    /** {@code rbd <args>} that may fail: its exit code and output. */
+    public int rbdExit(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("rbd", "--conf", conf()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+
+    /** The images in the pool. */
+    public List<String> images() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : rbd("ls", pool()).split("\n")) {
+            if (!line.isBlank()) {
+                out.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    private void script(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(scriptPath().toString());
+        command.addAll(List.of(args));
+        run(command, true);
+    }
+
+    private static Path scriptPath() {
+        Path here = Path.of("").toAbsolutePath();
+        while (here != null && !Files.exists(here.resolve("deploy/dev/ceph.sh"))) {
+            here = here.getParent();
+        }
+        if (here == null) {
+            throw new IllegalStateException("deploy/dev/ceph.sh not found above " + Path.of("").toAbsolutePath());
+        }
+        return here.resolve("deploy/dev/ceph.sh");
+    }
+
+    private String run(List<String> command, boolean mustSucceed) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CEPH_CONF", conf());
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("timed out: " + command);
+        }
+        if (mustSucceed && p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            down();
+        } catch (Exception e) {
+            // best effort at exit
+        }
+    }
+}
