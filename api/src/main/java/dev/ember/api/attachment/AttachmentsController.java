@@ -4,7 +4,7 @@ import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Responses;
-import dev.ember.api.volume.Pagination;
+import dev.ember.api.http.Pagination;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.attachment.AttachmentQuery;
 import dev.ember.common.config.CinderProperties;

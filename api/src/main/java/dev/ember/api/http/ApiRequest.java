@@ -35,6 +35,11 @@ public record ApiRequest(RequestContext context, ApiVersion version, String base
         }
     }
 
+    /** The same request with another query string (filters taken out for an older microversion). */
+    public ApiRequest withQuery(String newQuery) {
+        return new ApiRequest(context, version, baseUrl, projectInUrl, newQuery);
+    }
+
     public boolean isAdmin() {
         return context.isAdmin();
     }

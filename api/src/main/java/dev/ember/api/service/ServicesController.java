@@ -3,7 +3,7 @@ package dev.ember.api.service;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
-import dev.ember.api.volume.Pagination;
+import dev.ember.api.http.Pagination;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;

@@ -8,7 +8,7 @@ import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
 import dev.ember.api.validation.ParameterTypes;
 import dev.ember.api.validation.Schema;
-import dev.ember.api.volume.Pagination;
+import dev.ember.api.http.Pagination;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;

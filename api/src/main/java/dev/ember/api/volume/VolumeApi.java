@@ -17,7 +17,7 @@ import dev.ember.common.type.VolumeType;
 import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.Volume;
-import dev.ember.common.volume.VolumeQuery;
+import dev.ember.common.db.ListQuery;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.common.volume.VolumeStatus;
 import java.time.Instant;
@@ -122,7 +122,7 @@ public final class VolumeApi {
     }
 
     /** A page of volumes; a marker that names no visible volume is Cinder's 404. */
-    public List<Volume> list(VolumeQuery query) {
+    public List<Volume> list(ListQuery query) {
         return volumes.list(query);
     }
 
@@ -131,7 +131,7 @@ public final class VolumeApi {
         return attachments.attachedOf(volumeIds);
     }
 
-    public int count(VolumeQuery query) {
+    public int count(ListQuery query) {
         return volumes.count(query);
     }
 

@@ -1,6 +1,7 @@
 package dev.ember.api.volume;
 
 import dev.ember.api.http.ApiRequest;
+import dev.ember.api.http.Pagination;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;

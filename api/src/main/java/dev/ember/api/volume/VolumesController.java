@@ -2,18 +2,22 @@ package dev.ember.api.volume;
 
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
+import dev.ember.api.http.Pagination;
 import dev.ember.api.http.JsonBodies;
+import dev.ember.api.http.ListFilters;
+import dev.ember.api.http.ListRequest;
 import dev.ember.api.http.Params;
 import dev.ember.api.http.Responses;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.volume.Volume;
-import dev.ember.common.volume.VolumeQuery;
+import dev.ember.common.volume.VolumeRepository;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -108,46 +112,36 @@ public class VolumesController {
         return Responses.acceptedEmpty();
     }
 
+    /** What volume lists accept ({@code resource_filters.json} "volume"; group_id from 3.10, consumes_quota 3.65). */
+    private static final ListFilters.Resource VOLUMES = new ListFilters.Resource(
+            Set.of("name", "status", "metadata", "bootable", "migration_status", "availability_zone", "group_id", "size",
+                    "created_at", "updated_at", "consumes_quota"),
+            VolumeRepository.COLUMNS,
+            Set.of("bootable", "multiattach", "deleted", "use_quota", "shared_targets"),
+            Map.of("name", "display_name", "name~", "display_name~", "description~", "display_description~",
+                    "consumes_quota", "use_quota"));
+
     private ResponseEntity<byte[]> list(ApiRequest request, boolean detail) {
-        Map<String, String> params = Pagination.parse(request.query());
-        String marker = params.remove("marker");
-        int limit = Pagination.limit(params, properties.osapiMaxLimit());
-        int offset = Pagination.offset(params);
-        List<Pagination.Sort> sorts = Pagination.sort(params);
-        boolean withCount = false;
-        if (request.version().atLeast(45) && params.containsKey("with_count")) {
-            withCount = Params.bool("with_count", params.remove("with_count"));
-        }
-        String projectId = request.projectId();
-        if (params.containsKey("all_tenants")) {
-            String allTenants = params.remove("all_tenants");
-            if (request.isAdmin() && Params.bool("all_tenants", allTenants)) {
-                projectId = null;
-            }
-        }
-        List<VolumeQuery.SortKey> sortKeys = new ArrayList<>();
-        for (Pagination.Sort sort : sorts) {
-            String column = sort.key().equals("name") ? "display_name" : sort.key();
-            if (!VolumeQuery.COLUMNS.contains(column)) {
-                throw ApiException.invalidInput("Invalid sort key");
-            }
-            sortKeys.add(new VolumeQuery.SortKey(column, sort.direction().equals("desc")));
-        }
-        VolumeFilters.Filters filters = VolumeFilters.read(request, new LinkedHashMap<>(params));
-        List<Volume> page;
-        Integer count = null;
-        if (filters.matchesNothing()) {
-            page = List.of();
-            count = withCount ? 0 : null;
-        } else {
-            VolumeQuery query = new VolumeQuery(projectId, filters.conditions(), filters.metadata(), sortKeys, marker,
-                    limit, offset);
-            page = volumes.list(query);
-            count = withCount ? volumes.count(query) : null;
-        }
+        ListRequest list = ListRequest.read(withoutUnversioned(request), properties.osapiMaxLimit(), VOLUMES);
+        List<Volume> page = list.query() == null ? List.of() : volumes.list(list.query());
+        Integer count = !list.withCount() ? null : list.query() == null ? 0 : volumes.count(list.query());
+        int limit = list.limit();
         Map<String, List<Attachment>> attachments = detail
                 ? volumes.attachedOf(page.stream().map(Volume::id).toList()) : Map.of();
         return Responses.ok(VolumeViews.list(request, page, detail, limit, count, request.query(), attachments));
+    }
+
+    /** The request without filters its microversion does not know yet (group_id before 3.10, consumes_quota before 3.65). */
+    private static ApiRequest withoutUnversioned(ApiRequest request) {
+        if (request.query() == null || request.version().atLeast(65)) {
+            return request;
+        }
+        Map<String, String> params = Pagination.parse(request.query());
+        boolean changed = params.remove("consumes_quota") != null;
+        if (!request.version().atLeast(10)) {
+            changed |= params.remove("group_id") != null;
+        }
+        return changed ? request.withQuery(Pagination.encode(params)) : request;
     }
 
     private static String text(JsonNode node, String field) {

@@ -3,7 +3,6 @@ package dev.ember.api.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ember.api.volume.Pagination;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -15,6 +15,7 @@ import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.common.attachment.AttachmentRepository;
+import dev.ember.common.snapshot.SnapshotRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import javax.sql.DataSource;
@@ -71,6 +72,11 @@ public class CommonConfiguration {
     @Bean
     public VolumeRepository volumeRepository(JdbcTemplate jdbc) {
         return new VolumeRepository(jdbc);
+    }
+
+    @Bean
+    public SnapshotRepository snapshotRepository(JdbcTemplate jdbc) {
+        return new SnapshotRepository(jdbc);
     }
 
     @Bean

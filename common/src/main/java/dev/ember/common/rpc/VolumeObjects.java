@@ -6,7 +6,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Volumes in RPC arguments, in oslo.versionedobjects' primitive form as Cinder sends them
+ * Volumes and snapshots in RPC arguments, in oslo.versionedobjects' primitive form as Cinder sends them
  * ({@code versioned_object.name/namespace/version/data/changes}). Receivers re-read the row by id:
  * the database, not the message, is the truth.
  */
@@ -25,16 +25,31 @@ public final class VolumeObjects {
         data.put("user_id", v.userId());
         data.put("volume_type_id", v.volumeTypeId());
         data.put("availability_zone", v.availabilityZone());
+        return wrap("Volume", "1.9", data);
+    }
+
+    public static ObjectNode primitive(dev.ember.common.snapshot.Snapshot s) {
+        ObjectNode data = Json.object();
+        data.put("id", s.id());
+        data.put("volume_id", s.volumeId());
+        data.put("volume_size", s.volumeSize());
+        data.put("status", s.status());
+        data.put("project_id", s.projectId());
+        data.put("user_id", s.userId());
+        return wrap("Snapshot", "1.6", data);
+    }
+
+    private static ObjectNode wrap(String name, String version, ObjectNode data) {
         ObjectNode primitive = Json.object();
-        primitive.put("versioned_object.name", "Volume");
+        primitive.put("versioned_object.name", name);
         primitive.put("versioned_object.namespace", "cinder");
-        primitive.put("versioned_object.version", "1.9");
+        primitive.put("versioned_object.version", version);
         primitive.set("versioned_object.data", data);
         primitive.putArray("versioned_object.changes");
         return primitive;
     }
 
-    /** The volume id of a {@code volume} argument (primitive or plain id). */
+    /** The id of a {@code volume} or {@code snapshot} argument (primitive or plain id). */
     public static String id(JsonNode volumeArg) {
         if (volumeArg == null || volumeArg.isNull()) {
             return null;

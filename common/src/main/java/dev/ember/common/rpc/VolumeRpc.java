@@ -19,6 +19,9 @@ public final class VolumeRpc {
     public static final String INITIALIZE_CONNECTION = "initialize_connection";
     public static final String TERMINATE_CONNECTION = "terminate_connection";
     public static final String DETACH_VOLUME = "detach_volume";
+    public static final String CREATE_SNAPSHOT = "create_snapshot";
+    public static final String DELETE_SNAPSHOT = "delete_snapshot";
+    public static final String REVERT_TO_SNAPSHOT = "revert_to_snapshot";
     static final String VERSION = "3.0";
     /** Cinder's volume RPC version that introduced the attachment calls. */
     static final String ATTACHMENT_VERSION = "3.9";
@@ -47,6 +50,29 @@ public final class VolumeRpc {
         args.put("unmanage_only", false);
         args.put("cascade", cascade);
         cast(volume.backend(), DELETE_VOLUME, args, context);
+    }
+
+    /** {@code create_snapshot} (cast) to the backend of the snapshot's volume. */
+    public void createSnapshot(RequestContext context, Volume volume, dev.ember.common.snapshot.Snapshot snapshot) {
+        ObjectNode args = Json.object();
+        args.set("snapshot", VolumeObjects.primitive(snapshot));
+        cast(volume.backend(), CREATE_SNAPSHOT, args, context);
+    }
+
+    /** {@code delete_snapshot} (cast) to the backend of the snapshot's volume. */
+    public void deleteSnapshot(RequestContext context, Volume volume, dev.ember.common.snapshot.Snapshot snapshot) {
+        ObjectNode args = Json.object();
+        args.set("snapshot", VolumeObjects.primitive(snapshot));
+        args.put("unmanage_only", false);
+        cast(volume.backend(), DELETE_SNAPSHOT, args, context);
+    }
+
+    /** {@code revert_to_snapshot} (cast, volume RPC 3.15). */
+    public void revertToSnapshot(RequestContext context, Volume volume, dev.ember.common.snapshot.Snapshot snapshot) {
+        ObjectNode args = Json.object();
+        args.set("volume", VolumeObjects.primitive(volume));
+        args.set("snapshot", VolumeObjects.primitive(snapshot));
+        cast(volume.backend(), REVERT_TO_SNAPSHOT, args, context);
     }
 
     /**

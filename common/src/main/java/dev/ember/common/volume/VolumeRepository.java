@@ -1,6 +1,8 @@
 package dev.ember.common.volume;
 
+import dev.ember.common.db.Conditions;
 import dev.ember.common.db.Keyset;
+import dev.ember.common.db.ListQuery;
 import dev.ember.common.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,6 +36,16 @@ public class VolumeRepository {
             "terminated_at", "provider_location", "provider_auth", "provider_id", "service_uuid",
             "shared_targets", "size", "deleted", "deleted_at", "availability_zone", "replication_status");
 
+    /** The columns of {@code volumes} a list may filter or sort on (Cinder accepts any model column). */
+    public static final Set<String> COLUMNS = Set.of(
+            "id", "user_id", "project_id", "host", "cluster_name", "size", "availability_zone", "status",
+            "attach_status", "migration_status", "previous_status", "scheduled_at", "launched_at",
+            "terminated_at", "display_name", "display_description", "provider_location", "provider_auth",
+            "provider_geometry", "provider_id", "volume_type_id", "snapshot_id", "source_volid",
+            "encryption_key_id", "consistencygroup_id", "group_id", "bootable", "multiattach",
+            "replication_status", "service_uuid", "shared_targets", "use_quota", "created_at", "updated_at",
+            "deleted_at", "deleted");
+
     private final JdbcTemplate jdbc;
 
     public VolumeRepository(JdbcTemplate jdbc) {
@@ -55,7 +67,9 @@ public class VolumeRepository {
         /** Multiattach volumes only. */
         MULTIATTACH("multiattach = TRUE"),
         /** Volumes that are not multiattach only. */
-        NOT_MULTIATTACH("multiattach = FALSE");
+        NOT_MULTIATTACH("multiattach = FALSE"),
+        /** The volume has no live snapshot (Cinder's {@code volume_has_snapshots_filter}, negated). */
+        NO_SNAPSHOTS("NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.volume_id = volumes.id AND s.deleted = FALSE)");
 
         private final String sql;
 
@@ -255,12 +269,12 @@ public class VolumeRepository {
     }
 
     /** One page of volumes, metadata included. */
-    public List<Volume> list(VolumeQuery query) {
+    public List<Volume> list(ListQuery query) {
+        query.requireColumns(COLUMNS);
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder(SELECT).append("WHERE v.deleted = FALSE");
-        appendFilters(query, sql, args);
-        List<Keyset.Key> sort = Keyset.withTieBreakers(
-                query.sort().stream().map(k -> new Keyset.Key(k.column(), k.descending())).toList());
+        Conditions.append("v", query, "volume_metadata", "volume_id", sql, args);
+        List<Keyset.Key> sort = Keyset.withTieBreakers(query.sort());
         if (query.marker() != null) {
             Keyset.appendAfter("v", sort, sortValues(query.marker(), query.projectId(), sort), sql, args);
         }
@@ -271,68 +285,13 @@ public class VolumeRepository {
     }
 
     /** How many volumes match the query's filters (Cinder's {@code with_count}). */
-    public int count(VolumeQuery query) {
+    public int count(ListQuery query) {
+        query.requireColumns(COLUMNS);
         List<Object> args = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM volumes v WHERE v.deleted = FALSE");
-        appendFilters(query, sql, args);
+        Conditions.append("v", query, "volume_metadata", "volume_id", sql, args);
         Integer count = jdbc.queryForObject(sql.toString(), Integer.class, args.toArray());
         return count == null ? 0 : count;
-    }
-
-    private static void appendFilters(VolumeQuery query, StringBuilder sql, List<Object> args) {
-        if (query.projectId() != null) {
-            sql.append(" AND v.project_id = ?");
-            args.add(query.projectId());
-        }
-        for (VolumeQuery.Condition c : query.conditions()) {
-            String column = "v." + c.column();
-            switch (c.op()) {
-                case EQ -> {
-                    if (c.value() == null) {
-                        sql.append(" AND ").append(column).append(" IS NULL");
-                    } else {
-                        sql.append(" AND ").append(column).append(" = ?");
-                        args.add(c.value());
-                    }
-                }
-                case NEQ -> {
-                    if (c.value() == null) {
-                        sql.append(" AND ").append(column).append(" IS NOT NULL");
-                    } else {
-                        sql.append(" AND (").append(column).append(" <> ? OR ").append(column).append(" IS NULL)");
-                        args.add(c.value());
-                    }
-                }
-                case IN -> {
-                    Collection<?> values = (Collection<?>) c.value();
-                    if (values.isEmpty()) {
-                        sql.append(" AND 1 = 0");
-                    } else {
-                        sql.append(" AND ").append(column).append(" IN (").append(placeholders(values.size())).append(')');
-                        args.addAll(values);
-                    }
-                }
-                case LIKE -> {
-                    sql.append(" AND ").append(column).append(" LIKE ? ESCAPE '!'");
-                    args.add("%" + likeEscape(String.valueOf(c.value())) + "%");
-                }
-                case GT, GTE, LT, LTE -> {
-                    String op = switch (c.op()) {
-                        case GT -> " > ?";
-                        case GTE -> " >= ?";
-                        case LT -> " < ?";
-                        default -> " <= ?";
-                    };
-                    sql.append(" AND ").append(column).append(op);
-                    args.add(c.value() instanceof Instant instant ? Timestamps.toDb(instant) : c.value());
-                }
-            }
-        }
-        for (Map.Entry<String, String> entry : query.metadata().entrySet()) {
-            sql.append(" AND EXISTS (SELECT 1 FROM volume_metadata m WHERE m.volume_id = v.id AND m.`key` = ? AND m.`value` = ?)");
-            args.add(entry.getKey());
-            args.add(entry.getValue());
-        }
     }
 
     private Map<String, Object> sortValues(String markerId, String projectId, List<Keyset.Key> sort) {
@@ -417,12 +376,11 @@ public class VolumeRepository {
     }
 
     static String placeholders(int n) {
-        return String.join(",", java.util.Collections.nCopies(n, "?"));
+        return Conditions.placeholders(n);
     }
 
-    /** Escapes LIKE wildcards with {@code !}, the escape character every query here declares. */
     static String likeEscape(String value) {
-        return value.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return Conditions.likeEscape(value);
     }
 
     private static final RowMapper<Volume> ROW = VolumeRepository::map;

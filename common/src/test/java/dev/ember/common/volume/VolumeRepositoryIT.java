@@ -1,5 +1,8 @@
 package dev.ember.common.volume;
 
+import dev.ember.common.db.Keyset;
+import dev.ember.common.db.ListQuery;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ember.common.config.CinderProperties;
@@ -134,11 +137,11 @@ class VolumeRepositoryIT {
             ids.add(v.id());
         }
         for (boolean descending : new boolean[] {true, false}) {
-            List<VolumeQuery.SortKey> sort = List.of(new VolumeQuery.SortKey("display_name", descending));
+            List<Keyset.Key> sort = List.of(new Keyset.Key("display_name", descending));
             List<String> seen = new ArrayList<>();
             String marker = null;
             while (true) {
-                List<Volume> page = volumes.list(new VolumeQuery(project, List.of(), Map.of(), sort, marker, 4, 0));
+                List<Volume> page = volumes.list(new ListQuery(project, List.of(), Map.of(), sort, marker, 4, 0));
                 page.forEach(v -> seen.add(v.id()));
                 if (page.size() < 4) {
                     break;
@@ -147,9 +150,9 @@ class VolumeRepositoryIT {
             }
             assertThat(seen).hasSize(25).containsExactlyInAnyOrderElementsOf(ids);
         }
-        assertThat(volumes.count(new VolumeQuery(project, List.of(new VolumeQuery.Condition("display_name",
-                VolumeQuery.Op.EQ, "v3")), Map.of(), List.of(), null, 1000, 0))).isEqualTo(4);
-        assertThat(volumes.count(new VolumeQuery(project, List.of(), Map.of("k", "v"), List.of(), null, 1000, 0)))
+        assertThat(volumes.count(new ListQuery(project, List.of(new ListQuery.Condition("display_name",
+                ListQuery.Op.EQ, "v3")), Map.of(), List.of(), null, 1000, 0))).isEqualTo(4);
+        assertThat(volumes.count(new ListQuery(project, List.of(), Map.of("k", "v"), List.of(), null, 1000, 0)))
                 .isEqualTo(25);
     }
 }

@@ -157,6 +157,68 @@ public abstract class VolumeDriverContractTest {
                 });
     }
 
+    // ----- SnapshotCapable, CloneCapable, RevertCapable ----------------------------------------------
+
+    protected static SnapshotSpec newSnapshot(VolumeSpec volume) {
+        String id = UUID.randomUUID().toString();
+        return new SnapshotSpec(id, SnapshotSpec.backendName(id), volume.id(), volume.sizeGb());
+    }
+
+    @Test
+    void snapshotsAreIdempotentAndAVolumeFromOneHasTheRequestedSize() throws Exception {
+        assumeTrue(driver instanceof SnapshotCapable, "driver has no snapshots");
+        SnapshotCapable snaps = (SnapshotCapable) driver;
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        SnapshotSpec snapshot = newSnapshot(created);
+        snaps.createSnapshot(created, snapshot);
+        snaps.createSnapshot(created, snapshot);
+        VolumeSpec child = newVolume(2);
+        VolumeSpec made = child.withProviderLocation(snaps.createVolumeFromSnapshot(child, created, snapshot).providerLocation());
+        snaps.createVolumeFromSnapshot(made, created, snapshot);
+        assertThat(existsOnBackend(made)).isTrue();
+        long size = sizeOnBackend(made);
+        if (size >= 0) {
+            assertThat(size).isEqualTo(2 * GIB);
+        }
+        driver.deleteVolume(made);
+        snaps.deleteSnapshot(created, snapshot);
+        snaps.deleteSnapshot(created, snapshot);
+        driver.deleteVolume(created);
+        assertThat(existsOnBackend(created)).isFalse();
+    }
+
+    @Test
+    void aCloneHasTheRequestedSizeAndOutlivesItsSource() throws Exception {
+        assumeTrue(driver instanceof CloneCapable, "driver cannot clone");
+        VolumeSpec source = newVolume(1);
+        VolumeSpec created = source.withProviderLocation(driver.createVolume(source).providerLocation());
+        VolumeSpec clone = newVolume(2);
+        VolumeSpec made = clone.withProviderLocation(((CloneCapable) driver).createClonedVolume(clone, created).providerLocation());
+        ((CloneCapable) driver).createClonedVolume(made, created);
+        driver.deleteVolume(created);
+        assertThat(existsOnBackend(made)).isTrue();
+        long size = sizeOnBackend(made);
+        if (size >= 0) {
+            assertThat(size).isEqualTo(2 * GIB);
+        }
+        driver.deleteVolume(made);
+        assertThat(existsOnBackend(made)).isFalse();
+    }
+
+    @Test
+    void revertingToASnapshotSucceeds() throws Exception {
+        assumeTrue(driver instanceof RevertCapable && driver instanceof SnapshotCapable, "driver cannot revert");
+        VolumeSpec volume = newVolume(1);
+        VolumeSpec created = volume.withProviderLocation(driver.createVolume(volume).providerLocation());
+        SnapshotSpec snapshot = newSnapshot(created);
+        ((SnapshotCapable) driver).createSnapshot(created, snapshot);
+        ((RevertCapable) driver).revertToSnapshot(created, snapshot);
+        assertThat(existsOnBackend(created)).isTrue();
+        ((SnapshotCapable) driver).deleteSnapshot(created, snapshot);
+        driver.deleteVolume(created);
+    }
+
     // ----- ConnectionCapable ----------------------------------------------------------------------
 
     private ConnectionCapable connections() {

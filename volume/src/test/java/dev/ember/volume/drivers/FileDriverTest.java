@@ -57,6 +57,45 @@ class FileDriverTest extends VolumeDriverContractTest {
     }
 
     @Test
+    void snapshotsClonesAndRevertsAreSparseCopiesOfTheBytes() throws Exception {
+        VolumeSpec volume = newVolume(1);
+        driver.createVolume(volume);
+        Path file = scratch.resolve("vols").resolve(volume.name());
+        write(file, 5_000_000, "before");
+        var snapshot = newSnapshot(volume);
+        var snaps = (dev.ember.volume.spi.SnapshotCapable) driver;
+        snaps.createSnapshot(volume, snapshot);
+        write(file, 5_000_000, "after!");
+        VolumeSpec child = newVolume(1);
+        snaps.createVolumeFromSnapshot(child, volume, snapshot);
+        assertThat(read(scratch.resolve("vols").resolve(child.name()), 5_000_000, 6)).isEqualTo("before");
+        VolumeSpec clone = newVolume(1);
+        ((dev.ember.volume.spi.CloneCapable) driver).createClonedVolume(clone, volume);
+        assertThat(read(scratch.resolve("vols").resolve(clone.name()), 5_000_000, 6)).isEqualTo("after!");
+        ((dev.ember.volume.spi.RevertCapable) driver).revertToSnapshot(volume, snapshot);
+        assertThat(read(file, 5_000_000, 6)).isEqualTo("before");
+        Process stat = new ProcessBuilder("stat", "-c", "%b", scratch.resolve("vols").resolve(child.name()).toString()).start();
+        long allocated = Long.parseLong(new String(stat.getInputStream().readAllBytes()).trim()) * 512;
+        assertThat(allocated).as("the copy keeps the holes").isLessThan(8L << 20);
+    }
+
+    private static void write(Path file, long at, String text) throws Exception {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            raf.write(text.getBytes());
+        }
+    }
+
+    private static String read(Path file, long at, int n) throws Exception {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+            byte[] bytes = new byte[n];
+            raf.seek(at);
+            raf.readFully(bytes);
+            return new String(bytes);
+        }
+    }
+
+    @Test
     void namesThatCouldEscapeTheDirectoryAreRefused() {
         VolumeSpec evil = new VolumeSpec("x", "../../etc/passwd", 1, "file1", Map.of(), null, null);
         assertThatThrownBy(() -> driver.createVolume(evil)).isInstanceOfSatisfying(DriverException.class,

@@ -2,6 +2,10 @@ package dev.ember.volume.drivers.noop;
 
 import dev.ember.volume.spi.BackendStats;
 import dev.ember.volume.spi.Capacity;
+import dev.ember.volume.spi.CloneCapable;
+import dev.ember.volume.spi.RevertCapable;
+import dev.ember.volume.spi.SnapshotCapable;
+import dev.ember.volume.spi.SnapshotSpec;
 import dev.ember.volume.spi.ConnectionCapable;
 import dev.ember.volume.spi.ConnectionInfo;
 import dev.ember.volume.spi.Connector;
@@ -19,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Records volumes in memory and nothing else: the control plane at full speed, with capacity taken
  * from configuration. What it records is lost on restart, which its idempotent operations tolerate.
  */
-final class NoopDriver implements VolumeDriver, ConnectionCapable {
+final class NoopDriver implements VolumeDriver, ConnectionCapable, SnapshotCapable, CloneCapable, RevertCapable {
 
     private final String pool;
     private final long capacityGb;
@@ -27,6 +31,7 @@ final class NoopDriver implements VolumeDriver, ConnectionCapable {
     private final double maxOverSubscriptionRatio;
     private final boolean thin;
     private final Map<String, Integer> sizes = new ConcurrentHashMap<>();
+    private final Map<String, Integer> snapshots = new ConcurrentHashMap<>();
 
     NoopDriver(String pool, long capacityGb, int reservedPercentage, double maxOverSubscriptionRatio, boolean thin) {
         this.pool = pool;
@@ -70,6 +75,35 @@ final class NoopDriver implements VolumeDriver, ConnectionCapable {
                     "cannot shrink " + volume.name() + " from " + current + " to " + newSizeGb + " GiB");
         }
         sizes.put(volume.name(), newSizeGb);
+    }
+
+    // ----- snapshots and clones: records only -------------------------------------------------------
+
+    @Override
+    public ModelUpdate createSnapshot(VolumeSpec volume, SnapshotSpec snapshot) {
+        snapshots.put(snapshot.name(), volume.sizeGb());
+        return ModelUpdate.NONE;
+    }
+
+    @Override
+    public void deleteSnapshot(VolumeSpec volume, SnapshotSpec snapshot) {
+        snapshots.remove(snapshot.name());
+    }
+
+    @Override
+    public ModelUpdate createVolumeFromSnapshot(VolumeSpec volume, VolumeSpec source, SnapshotSpec snapshot) {
+        sizes.put(volume.name(), volume.sizeGb());
+        return ModelUpdate.NONE;
+    }
+
+    @Override
+    public ModelUpdate createClonedVolume(VolumeSpec volume, VolumeSpec source) {
+        sizes.put(volume.name(), volume.sizeGb());
+        return ModelUpdate.NONE;
+    }
+
+    @Override
+    public void revertToSnapshot(VolumeSpec volume, SnapshotSpec snapshot) {
     }
 
     // ----- attach: records only; a "noop" connection no host can use ------------------------------

@@ -1,8 +1,6 @@
-package dev.ember.api.volume;
+package dev.ember.api.http;
 
-import dev.ember.api.http.ApiException;
-import dev.ember.api.http.ApiRequest;
-import dev.ember.common.volume.VolumeQuery;
+import dev.ember.common.db.ListQuery;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -17,41 +15,39 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a volume list's query parameters into a {@link VolumeQuery} the way Cinder does: non-admins
- * may only use the filters of {@code resource_filters.json} (others are silently dropped); an admin's
- * filter on a column that does not exist matches nothing; values are read as Python literals;
- * {@code name} means {@code display_name}; {@code key~} is a substring match; {@code created_at} and
- * {@code updated_at} take {@code gt|gte|eq|neq|lt|lte:} operators from 3.60.
+ * Turns a list's query parameters into {@link ListQuery} conditions the way Cinder does: non-admins may
+ * only use the filters of {@code resource_filters.json} (others are silently dropped); an admin's filter on
+ * a column that does not exist matches nothing; values are read as Python literals; {@code name} means
+ * {@code display_name}; {@code key~} is a substring match; {@code created_at} and {@code updated_at} take
+ * {@code gt|gte|eq|neq|lt|lte:} operators from 3.60.
  */
-final class VolumeFilters {
+public final class ListFilters {
 
-    /** {@code etc/cinder/resource_filters.json}, "volume". */
-    static final Set<String> USER_FILTERS = Set.of("name", "status", "metadata", "bootable", "migration_status",
-            "availability_zone", "group_id", "size", "created_at", "updated_at", "consumes_quota");
+    /**
+     * What one resource's lists accept.
+     *
+     * @param userFilters the filters non-admins may use ({@code etc/cinder/resource_filters.json})
+     * @param columns the table's columns
+     * @param booleanColumns columns whose values are read as booleans
+     * @param renamed parameter names that mean another column ({@code name} is {@code display_name})
+     */
+    public record Resource(Set<String> userFilters, Set<String> columns, Set<String> booleanColumns,
+            Map<String, String> renamed) {
+    }
 
-    private static final Set<String> BOOLEAN_COLUMNS = Set.of("bootable", "multiattach", "deleted", "use_quota",
-            "shared_targets");
-    private static final Map<String, String> RENAMED = Map.of("name", "display_name", "name~", "display_name~",
-            "description~", "display_description~", "consumes_quota", "use_quota");
-
-    private VolumeFilters() {
+    private ListFilters() {
     }
 
     /** The result of reading filters: conditions, metadata, and whether they can match anything. */
-    record Filters(List<VolumeQuery.Condition> conditions, Map<String, String> metadata, boolean matchesNothing) {
+    public record Filters(List<ListQuery.Condition> conditions, Map<String, String> metadata, boolean matchesNothing) {
     }
 
-    static Filters read(ApiRequest request, Map<String, String> params) {
+    /** Reads (and removes) the filters among {@code params}; paging and sorting must have been taken out first. */
+    public static Filters read(ApiRequest request, Map<String, String> params, Resource resource) {
         if (!request.isAdmin()) {
-            params.keySet().removeIf(key -> !USER_FILTERS.contains(key));
+            params.keySet().removeIf(key -> !resource.userFilters().contains(key));
         }
-        if (!request.version().atLeast(10)) {
-            params.remove("group_id");
-        }
-        if (!request.version().atLeast(65)) {
-            params.remove("consumes_quota");
-        }
-        List<VolumeQuery.Condition> conditions = new ArrayList<>();
+        List<ListQuery.Condition> conditions = new ArrayList<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Map.Entry<String, String> param : params.entrySet()) {
             for (int i = 0; i < param.getKey().length(); i++) {
@@ -59,7 +55,7 @@ final class VolumeFilters {
                     throw ApiException.badRequest("Filter keys can only contain ASCII characters.");
                 }
             }
-            String key = RENAMED.getOrDefault(param.getKey(), param.getKey());
+            String key = resource.renamed().getOrDefault(param.getKey(), param.getKey());
             String raw = param.getValue();
             if (key.equals("metadata")) {
                 Object value = PythonLiteral.eval(raw);
@@ -71,21 +67,21 @@ final class VolumeFilters {
             }
             if (key.endsWith("~")) {
                 String column = key.substring(0, key.length() - 1);
-                if (!VolumeQuery.COLUMNS.contains(column)) {
+                if (!resource.columns().contains(column)) {
                     return nothing();
                 }
-                conditions.add(new VolumeQuery.Condition(column, VolumeQuery.Op.LIKE, raw));
+                conditions.add(new ListQuery.Condition(column, ListQuery.Op.LIKE, raw));
                 continue;
             }
-            if (!VolumeQuery.COLUMNS.contains(key)) {
+            if (!resource.columns().contains(key)) {
                 return nothing();
             }
             if ((key.equals("created_at") || key.equals("updated_at")) && request.version().atLeast(60)) {
                 conditions.addAll(timeConditions(key, raw));
                 continue;
             }
-            if (BOOLEAN_COLUMNS.contains(key)) {
-                conditions.add(new VolumeQuery.Condition(key, VolumeQuery.Op.EQ, bool(key, raw, request)));
+            if (resource.booleanColumns().contains(key)) {
+                conditions.add(new ListQuery.Condition(key, ListQuery.Op.EQ, bool(key, raw, request)));
                 continue;
             }
             Object value = key.equals("display_name") ? raw : PythonLiteral.eval(raw);
@@ -93,13 +89,13 @@ final class VolumeFilters {
                 value = raw;
             }
             if (value == PythonLiteral.NONE) {
-                conditions.add(new VolumeQuery.Condition(key, VolumeQuery.Op.EQ, null));
+                conditions.add(new ListQuery.Condition(key, ListQuery.Op.EQ, null));
             } else if (value instanceof Collection<?> values) {
-                conditions.add(new VolumeQuery.Condition(key, VolumeQuery.Op.IN, List.copyOf(values)));
+                conditions.add(new ListQuery.Condition(key, ListQuery.Op.IN, List.copyOf(values)));
             } else if (value instanceof Map<?, ?>) {
                 return nothing();
             } else {
-                conditions.add(new VolumeQuery.Condition(key, VolumeQuery.Op.EQ, value));
+                conditions.add(new ListQuery.Condition(key, ListQuery.Op.EQ, value));
             }
         }
         return new Filters(conditions, metadata, false);
@@ -125,23 +121,23 @@ final class VolumeFilters {
     }
 
     /** {@code created_at=gt:2026-01-01T00:00:00,lt:...} (3.60). */
-    private static List<VolumeQuery.Condition> timeConditions(String column, String raw) {
-        List<VolumeQuery.Condition> out = new ArrayList<>();
+    private static List<ListQuery.Condition> timeConditions(String column, String raw) {
+        List<ListQuery.Condition> out = new ArrayList<>();
         for (String part : raw.split(",")) {
             int colon = part.indexOf(':');
             String op = colon < 0 ? "eq" : part.substring(0, colon);
             String time = colon < 0 ? part : part.substring(colon + 1);
             Instant instant = parseTime(time);
-            VolumeQuery.Op operator = switch (op) {
-                case "gt" -> VolumeQuery.Op.GT;
-                case "gte" -> VolumeQuery.Op.GTE;
-                case "lt" -> VolumeQuery.Op.LT;
-                case "lte" -> VolumeQuery.Op.LTE;
-                case "eq" -> VolumeQuery.Op.EQ;
-                case "neq" -> VolumeQuery.Op.NEQ;
+            ListQuery.Op operator = switch (op) {
+                case "gt" -> ListQuery.Op.GT;
+                case "gte" -> ListQuery.Op.GTE;
+                case "lt" -> ListQuery.Op.LT;
+                case "lte" -> ListQuery.Op.LTE;
+                case "eq" -> ListQuery.Op.EQ;
+                case "neq" -> ListQuery.Op.NEQ;
                 default -> throw ApiException.invalidInput("Invalid time comparison operator: " + op);
             };
-            out.add(new VolumeQuery.Condition(column, operator, instant));
+            out.add(new ListQuery.Condition(column, operator, instant));
         }
         return out;
     }

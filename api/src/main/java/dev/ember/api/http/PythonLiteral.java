@@ -1,4 +1,4 @@
-package dev.ember.api.volume;
+package dev.ember.api.http;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.Map;
  * ({@code metadata={'k': 'v'}}, {@code size=1}, {@code status=['a','b']}). Anything else is not a
  * literal, and Cinder then keeps the raw string: {@link #eval} returns null for that.
  */
-final class PythonLiteral {
+public final class PythonLiteral {
 
     private final String s;
     private int i;

@@ -1,6 +1,5 @@
-package dev.ember.api.volume;
+package dev.ember.api.http;
 
-import dev.ember.api.http.ApiException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +111,11 @@ public final class Pagination {
     public static String nextQuery(String query, String markerId) {
         Map<String, String> params = parse(query);
         params.put("marker", markerId);
+        return encode(params);
+    }
+
+    /** Parameters as a query string, quoted as Python's {@code urlencode}. */
+    public static String encode(Map<String, String> params) {
         StringBuilder out = new StringBuilder();
         params.forEach((k, v) -> {
             if (out.length() > 0) {

@@ -1,0 +1,39 @@
+package dev.ember.common.snapshot;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/** One row of {@code snapshots}, with its metadata. Field names follow Cinder's columns. */
+public record Snapshot(
+        String id,
+        String userId,
+        String projectId,
+        String volumeId,
+        String groupSnapshotId,
+        String status,
+        String progress,
+        int volumeSize,
+        String displayName,
+        String displayDescription,
+        String providerLocation,
+        String providerId,
+        String volumeTypeId,
+        boolean useQuota,
+        Instant createdAt,
+        Instant updatedAt,
+        boolean deleted,
+        Map<String, String> metadata) {
+
+    public Snapshot {
+        Objects.requireNonNull(id, "id is null");
+        Objects.requireNonNull(volumeId, "volumeId is null");
+        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    public Snapshot withMetadata(Map<String, String> newMetadata) {
+        return new Snapshot(id, userId, projectId, volumeId, groupSnapshotId, status, progress, volumeSize, displayName,
+                displayDescription, providerLocation, providerId, volumeTypeId, useQuota, createdAt, updatedAt, deleted,
+                newMetadata);
+    }
+}
