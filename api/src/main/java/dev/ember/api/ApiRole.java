@@ -3,10 +3,12 @@ package dev.ember.api;
 import dev.ember.api.attachment.AttachmentApi;
 import dev.ember.api.attachment.LegacyAttachApi;
 import dev.ember.api.auth.NoAuth;
+import dev.ember.api.snapshot.SnapshotApi;
 import dev.ember.api.http.ApiFilter;
 import dev.ember.api.volume.VolumeApi;
 import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
+import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.db.Tx;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.VolumeRpc;
@@ -37,10 +39,16 @@ public class ApiRole {
     }
 
     @Bean
-    public VolumeApi volumeApi(VolumeRepository volumes, AttachmentRepository attachments, VolumeTypeCache types,
-            ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
+    public VolumeApi volumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
+            VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             CinderProperties properties) {
-        return new VolumeApi(volumes, attachments, types, services, schedulerRpc, volumeRpc, tx, properties);
+        return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, properties);
+    }
+
+    @Bean
+    public SnapshotApi snapshotApi(VolumeApi volumeApi, VolumeRepository volumes, SnapshotRepository snapshots,
+            VolumeRpc volumeRpc, Tx tx) {
+        return new SnapshotApi(volumeApi, volumes, snapshots, volumeRpc, tx);
     }
 
     @Bean

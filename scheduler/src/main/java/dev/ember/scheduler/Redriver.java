@@ -5,6 +5,9 @@ import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.VolumeRpc;
+import dev.ember.common.snapshot.Snapshot;
+import dev.ember.common.snapshot.SnapshotRepository;
+import dev.ember.common.snapshot.SnapshotStatus;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.common.volume.VolumeStatus;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure a committed row and its message cannot part: operations still {@code creating} or
- * {@code deleting} after {@code redrive_after} seconds without progress are driven again — placed here
+ * {@code deleting} (volumes and snapshots, and volumes {@code reverting}) after {@code redrive_after} seconds
+ * without progress are driven again — placed here
  * if they have no host yet (the API's cast was lost), re-sent to their backend (a volume service's
  * message was lost), or, for a create whose backend has been down for twice {@code service_down_time},
  * taken back from it and placed again (elsewhere, or in error with a user message if nothing fits). Every handler is idempotent, so a re-drive of an operation that was merely slow
@@ -36,6 +40,7 @@ public final class Redriver implements AutoCloseable {
     private static final int BATCH = 200;
 
     private final VolumeRepository volumes;
+    private final SnapshotRepository snapshots;
     private final PoolRepository pools;
     private final HostManager hosts;
     private final SchedulerManager scheduler;
@@ -50,8 +55,9 @@ public final class Redriver implements AutoCloseable {
      * @param after how long an operation may make no progress before it is driven again
      * @param abandonAfter how long a backend may be down before its unfinished creates go elsewhere
      */
-    public Redriver(VolumeRepository volumes, PoolRepository pools, HostManager hosts, SchedulerManager scheduler,
-            VolumeRpc volumeRpc, Duration after, Duration abandonAfter, MeterRegistry meters) {
+    public Redriver(VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, HostManager hosts,
+            SchedulerManager scheduler, VolumeRpc volumeRpc, Duration after, Duration abandonAfter, MeterRegistry meters) {
+        this.snapshots = snapshots;
         this.abandonAfter = abandonAfter;
         this.volumes = volumes;
         this.pools = pools;
@@ -91,6 +97,7 @@ public final class Redriver implements AutoCloseable {
             Instant now = Timestamps.now();
             List<Volume> stale = volumes.findStale(List.of(VolumeStatus.CREATING, VolumeStatus.DELETING),
                     now.minus(idle), BATCH);
+            redriveSnapshots(now.minus(idle), now);
             if (stale.isEmpty()) {
                 return;
             }
@@ -109,6 +116,54 @@ public final class Redriver implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("re-drive pass failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Snapshots still creating or deleting, and volumes still reverting, without progress: their message is
+     * sent again to the backend of their volume (every handler is idempotent).
+     */
+    private void redriveSnapshots(Instant before, Instant now) {
+        for (Snapshot snapshot : snapshots.findStale(List.of(SnapshotStatus.CREATING, SnapshotStatus.DELETING), before, BATCH)) {
+            if (!snapshots.touchIfUnchanged(snapshot, now)) {
+                continue;
+            }
+            Volume volume = volumes.findWithoutMetadata(snapshot.volumeId()).orElse(null);
+            if (volume == null || volume.host() == null) {
+                continue;
+            }
+            redriven.increment();
+            RequestContext context = RequestContext.internal();
+            CurrentContext.run(context, () -> {
+                LOG.info("re-driving {} of snapshot {} (volume {})", snapshot.status(), snapshot.id(), volume.id());
+                try {
+                    if (SnapshotStatus.CREATING.equals(snapshot.status())) {
+                        volumeRpc.createSnapshot(context, volume, snapshot);
+                    } else {
+                        volumeRpc.deleteSnapshot(context, volume, snapshot);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("re-drive of snapshot {} failed, will try again: {}", snapshot.id(), e.getMessage());
+                }
+            });
+        }
+        for (Volume volume : volumes.findStale(List.of(VolumeStatus.REVERTING), before, BATCH)) {
+            if (!volumes.touchIfUnchanged(volume, now) || volume.host() == null) {
+                continue;
+            }
+            snapshots.ofVolume(volume.id()).stream().filter(s -> SnapshotStatus.RESTORING.equals(s.status())).findFirst()
+                    .ifPresent(snapshot -> {
+                        redriven.increment();
+                        RequestContext context = RequestContext.internal();
+                        CurrentContext.run(context, () -> {
+                            LOG.info("re-driving the revert of volume {} to snapshot {}", volume.id(), snapshot.id());
+                            try {
+                                volumeRpc.revertToSnapshot(context, volume, snapshot);
+                            } catch (RuntimeException e) {
+                                LOG.warn("re-drive of the revert of {} failed, will try again: {}", volume.id(), e.getMessage());
+                            }
+                        });
+                    });
         }
     }
 

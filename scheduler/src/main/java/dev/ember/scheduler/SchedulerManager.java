@@ -43,6 +43,7 @@ public final class SchedulerManager {
     private final List<BackendFilter> filters;
     private final List<Weigher> weighers;
     private final VolumeRepository volumes;
+    private final dev.ember.common.snapshot.SnapshotRepository snapshots;
     private final VolumeTypeCache types;
     private final PoolRepository pools;
     private final MessageRepository messages;
@@ -61,12 +62,13 @@ public final class SchedulerManager {
      *     backend" (a backend's own rejection fails it at once)
      */
     public SchedulerManager(HostManager hosts, List<BackendFilter> filters, List<Weigher> weighers,
-            VolumeRepository volumes, VolumeTypeCache types, PoolRepository pools, MessageRepository messages,
-            VolumeRpc volumeRpc, Tx tx, Duration patience) {
+            VolumeRepository volumes, dev.ember.common.snapshot.SnapshotRepository snapshots, VolumeTypeCache types,
+            PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx, Duration patience) {
         this.hosts = hosts;
         this.filters = List.copyOf(filters);
         this.weighers = List.copyOf(weighers);
         this.volumes = volumes;
+        this.snapshots = snapshots;
         this.types = types;
         this.pools = pools;
         this.messages = messages;
@@ -136,7 +138,8 @@ public final class SchedulerManager {
         List<RpcMessage> requeue = new ArrayList<>();
         for (Volume volume : toPlace) {
             Map<String, String> extraSpecs = types.byId(volume.volumeTypeId()).map(VolumeType::extraSpecs).orElse(Map.of());
-            RequestSpec spec = new RequestSpec(volume.id(), volume.size(), volume.availabilityZone(), extraSpecs);
+            RequestSpec spec = new RequestSpec(volume.id(), volume.size(), volume.availabilityZone(), extraSpecs,
+                    resourceBackend(volume));
             List<BackendState> candidates = new ArrayList<>();
             StringJoiner rejected = new StringJoiner("; ");
             for (BackendState state : states) {
@@ -197,7 +200,30 @@ public final class SchedulerManager {
                 .filter(v -> VolumeStatus.CREATING.equals(v.status()) && v.host() == null).isPresent();
     }
 
+    /**
+     * The pool a volume made from a snapshot or a volume must go to: its source's (Cinder's
+     * {@code resource_backend}, with {@code snapshot_same_host} on). Null for a new empty volume.
+     */
+    private String resourceBackend(Volume volume) {
+        String sourceId = volume.sourceVolid();
+        if (sourceId == null && volume.snapshotId() != null) {
+            sourceId = snapshots.findMany(List.of(volume.snapshotId())).stream().findFirst()
+                    .map(dev.ember.common.snapshot.Snapshot::volumeId).orElse(null);
+            if (sourceId == null) {
+                return "(the snapshot " + volume.snapshotId() + " is gone)";
+            }
+        }
+        if (sourceId == null) {
+            return null;
+        }
+        String source = sourceId;
+        return volumes.findWithoutMetadata(sourceId).map(Volume::host).orElse("(the volume " + source + " is gone)");
+    }
+
     private String firstFailingFilter(BackendState state, RequestSpec spec) {
+        if (spec.resourceBackend() != null && !spec.resourceBackend().equals(state.pool())) {
+            return "not the pool of the source (" + spec.resourceBackend() + ")";
+        }
         if (!state.active()) {
             return "service down, disabled or frozen";
         }

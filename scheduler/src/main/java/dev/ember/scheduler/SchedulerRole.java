@@ -13,6 +13,7 @@ import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.Heartbeat;
 import dev.ember.common.service.ServiceRepository;
 import dev.ember.common.type.VolumeTypeCache;
+import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.volume.VolumeRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -35,19 +36,22 @@ public class SchedulerRole {
 
     @Bean
     public SchedulerManager schedulerManager(HostManager hosts, CinderProperties properties, VolumeRepository volumes,
-            VolumeTypeCache types, PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx) {
+            SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages,
+            VolumeRpc volumeRpc, Tx tx) {
         return new SchedulerManager(hosts,
                 properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
                 properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
-                volumes, types, pools, messages, volumeRpc, tx,
+                volumes, snapshots, types, pools, messages, volumeRpc, tx,
                 Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
     }
 
     @Bean
     public SchedulerService schedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
-            VolumeRepository volumes, PoolRepository pools, VolumeRpc volumeRpc, ServiceRepository services,
-            RpcServer rpcServer, Topology topology, CachingConnectionFactory connectionFactory, MeterRegistry meters) {
-        SchedulerService service = new SchedulerService(manager, hosts, properties, volumes, pools, volumeRpc, services,
+            VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, VolumeRpc volumeRpc,
+            ServiceRepository services, RpcServer rpcServer, Topology topology, CachingConnectionFactory connectionFactory,
+            MeterRegistry meters) {
+        SchedulerService service = new SchedulerService(manager, hosts, properties, volumes, snapshots, pools, volumeRpc,
+                services,
                 rpcServer, topology, meters);
         connectionFactory.addConnectionListener(connection -> service.redriver.afterReconnect());
         return service;
@@ -65,7 +69,8 @@ public class SchedulerRole {
         private volatile boolean running;
 
         SchedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
-                VolumeRepository volumes, PoolRepository pools, VolumeRpc volumeRpc, ServiceRepository services,
+                VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, VolumeRpc volumeRpc,
+                ServiceRepository services,
                 RpcServer rpcServer, Topology topology, MeterRegistry meters) {
             this.manager = manager;
             this.hosts = hosts;
@@ -74,7 +79,7 @@ public class SchedulerRole {
             this.topology = topology;
             this.heartbeat = new Heartbeat(services, properties.host(), ServiceRepository.SCHEDULER, Topics.SCHEDULER,
                     properties.storageAvailabilityZone(), () -> true);
-            this.redriver = new Redriver(volumes, pools, hosts, manager, volumeRpc,
+            this.redriver = new Redriver(volumes, snapshots, pools, hosts, manager, volumeRpc,
                     Duration.ofSeconds(properties.ember().redriveAfter()),
                     Duration.ofSeconds(properties.ember().rescheduleAfter() > 0 ? properties.ember().rescheduleAfter()
                             : 2L * properties.serviceDownTime()), meters);

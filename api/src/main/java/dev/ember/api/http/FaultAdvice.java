@@ -45,6 +45,11 @@ public class FaultAdvice {
         return Faults.entity(ApiException.notFound(e.getMessage()));
     }
 
+    @ExceptionHandler(dev.ember.common.snapshot.SnapshotRepository.MarkerNotFoundException.class)
+    public ResponseEntity<byte[]> snapshotMarker(RuntimeException e) {
+        return Faults.entity(ApiException.notFound(e.getMessage()));
+    }
+
     @ExceptionHandler(VolumeRepository.MarkerNotFoundException.class)
     public ResponseEntity<byte[]> marker(VolumeRepository.MarkerNotFoundException e) {
         return Faults.entity(ApiException.volumeNotFound(e.marker()));

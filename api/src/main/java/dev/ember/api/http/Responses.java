@@ -30,6 +30,11 @@ public final class Responses {
         return ResponseEntity.status(202).contentType(TEXT_HTML).body(new byte[0]);
     }
 
+    /** A 200 without a body, typed {@code text/html} (golden: snapshot-metadata-delete-key). */
+    public static ResponseEntity<byte[]> okEmptyHtml() {
+        return ResponseEntity.status(200).contentType(TEXT_HTML).body(new byte[0]);
+    }
+
     /** A bodiless answer typed JSON, as Cinder's volume actions answer. */
     public static ResponseEntity<byte[]> emptyJson(int status) {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new byte[0]);

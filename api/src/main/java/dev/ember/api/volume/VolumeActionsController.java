@@ -33,29 +33,37 @@ public class VolumeActionsController {
 
     private final Map<String, Action> actions;
 
-    public VolumeActionsController(LegacyAttachApi attach) {
-        this.actions = Map.of(
-                "os-reserve", (r, id, b) -> accepted(() -> attach.reserve(r.context(), id)),
-                "os-unreserve", (r, id, b) -> accepted(() -> attach.unreserve(r.context(), id)),
-                "os-begin_detaching", (r, id, b) -> accepted(() -> attach.beginDetaching(r.context(), id)),
-                "os-roll_detaching", (r, id, b) -> accepted(() -> attach.rollDetaching(r.context(), id)),
-                "os-initialize_connection", (r, id, b) -> {
+    public VolumeActionsController(LegacyAttachApi attach, VolumeApi volumes) {
+        this.actions = Map.ofEntries(
+                Map.entry("revert", (r, id, b) -> {
+                    r.requireVersion(40);
+                    JsonNode revert = b.get("revert");
+                    if (revert == null || !revert.isObject()) {
+                        throw ApiException.badRequest("Missing required element 'revert' in request body.");
+                    }
+                    return accepted(() -> volumes.revert(r.context(), id, text(revert, "snapshot_id")));
+                }),
+                Map.entry("os-reserve", (r, id, b) -> accepted(() -> attach.reserve(r.context(), id))),
+                Map.entry("os-unreserve", (r, id, b) -> accepted(() -> attach.unreserve(r.context(), id))),
+                Map.entry("os-begin_detaching", (r, id, b) -> accepted(() -> attach.beginDetaching(r.context(), id))),
+                Map.entry("os-roll_detaching", (r, id, b) -> accepted(() -> attach.rollDetaching(r.context(), id))),
+                Map.entry("os-initialize_connection", (r, id, b) -> {
                     ObjectNode answer = Json.object();
                     answer.set("connection_info", attach.initializeConnection(r.context(), id,
                             b.get("os-initialize_connection").get("connector")));
                     return Responses.ok(answer);
-                },
-                "os-terminate_connection", (r, id, b) -> accepted(() -> attach.terminateConnection(r.context(), id,
-                        b.get("os-terminate_connection").get("connector"))),
-                "os-attach", (r, id, b) -> {
+                }),
+                Map.entry("os-terminate_connection", (r, id, b) -> accepted(() -> attach.terminateConnection(r.context(), id,
+                        b.get("os-terminate_connection").get("connector")))),
+                Map.entry("os-attach", (r, id, b) -> {
                     JsonNode a = b.get("os-attach");
                     return accepted(() -> attach.attach(r.context(), id, text(a, "instance_uuid"), text(a, "host_name"),
                             text(a, "mountpoint"), a.has("mode") ? text(a, "mode") : "rw"));
-                },
-                "os-detach", (r, id, b) -> {
+                }),
+                Map.entry("os-detach", (r, id, b) -> {
                     JsonNode d = b.get("os-detach");
                     return accepted(() -> attach.detach(r.context(), id, d == null || d.isNull() ? null : text(d, "attachment_id")));
-                });
+                }));
     }
 
     /** The schema each action's body must pass first; actions without one take any value. */

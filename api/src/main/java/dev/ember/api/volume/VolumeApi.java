@@ -5,6 +5,9 @@ import dev.ember.api.http.ApiRequest;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
+import dev.ember.common.snapshot.Snapshot;
+import dev.ember.common.snapshot.SnapshotRepository;
+import dev.ember.common.snapshot.SnapshotStatus;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
@@ -21,7 +24,9 @@ import dev.ember.common.db.ListQuery;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.common.volume.VolumeStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -38,6 +43,7 @@ public final class VolumeApi {
 
     private final VolumeRepository volumes;
     private final AttachmentRepository attachments;
+    private final SnapshotRepository snapshots;
     private final VolumeTypeCache types;
     private final ServiceRepository services;
     private final SchedulerRpc schedulerRpc;
@@ -45,11 +51,12 @@ public final class VolumeApi {
     private final Tx tx;
     private final CinderProperties properties;
 
-    public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, VolumeTypeCache types,
-            ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
+    public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
+            VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             CinderProperties properties) {
         this.volumes = volumes;
         this.attachments = attachments;
+        this.snapshots = snapshots;
         this.types = types;
         this.services = services;
         this.schedulerRpc = schedulerRpc;
@@ -70,9 +77,6 @@ public final class VolumeApi {
      * row and places it anyway, so the answer is 202 either way and the caller never waits on the broker.
      */
     public Volume create(RequestContext context, CreateRequest request) {
-        if (request.snapshotId() != null) {
-            throw ApiException.notFound("Snapshot " + request.snapshotId() + " could not be found.");
-        }
         if (request.backupId() != null) {
             throw ApiException.notFound("Backup " + request.backupId() + " could not be found.");
         }
@@ -80,26 +84,99 @@ public final class VolumeApi {
         if (groupId != null) {
             throw ApiException.notFound("Group " + groupId + " could not be found.");
         }
-        if (request.sourceVolid() != null) {
-            get(context, request.sourceVolid());
-            throw ApiException.invalidInput("creating a volume from another volume is not available on this deployment yet");
+        VolumeType requestedType = request.volumeType() == null || request.volumeType().isEmpty() ? null
+                : resolveType(request.volumeType());
+        Snapshot snapshot = request.snapshotId() == null ? null : snapshots.find(request.snapshotId())
+                .filter(s -> context.isAdmin() || s.projectId().equals(context.projectId()))
+                .orElseThrow(() -> ApiException.notFound("Snapshot " + request.snapshotId() + " could not be found."));
+        Volume source = request.sourceVolid() == null ? null : get(context, request.sourceVolid());
+        List<String> sources = new ArrayList<>();
+        if (request.backupId() != null) {
+            sources.add("backup");
+        }
+        if (request.imageRef() != null) {
+            sources.add("imageRef");
+        }
+        if (snapshot != null) {
+            sources.add("snapshot");
+        }
+        if (source != null) {
+            sources.add("source volume");
+        }
+        if (sources.size() > 1) {
+            throw ApiException.invalidInput("May specify only one of " + String.join(", ", sources));
         }
         if (request.imageRef() != null) {
             throw ApiException.invalidInput("creating a volume from an image needs the Image service, which this "
                     + "deployment does not have");
         }
-        if (request.size() == null || request.size() <= 0) {
-            throw ApiException.invalidInput("Volume size '" + (request.size() == null ? "None" : request.size())
+        Volume parent = null;
+        if (snapshot != null) {
+            if (!SnapshotStatus.AVAILABLE.equals(snapshot.status())) {
+                throw ApiException.badRequest("Invalid snapshot: Originating snapshot status must be one of 'available' values");
+            }
+            parent = volumes.findWithoutMetadata(snapshot.volumeId())
+                    .orElseThrow(() -> ApiException.notFound("Volume " + snapshot.volumeId() + " could not be found."));
+        }
+        if (source != null) {
+            if (!Set.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE).contains(source.status())) {
+                throw ApiException.invalidVolume("Originating source volume status must be one of 'available, in-use' values");
+            }
+            parent = source;
+        }
+        Integer size = request.size();
+        if (size == null && snapshot != null) {
+            size = snapshot.volumeSize();
+        } else if (size == null && source != null) {
+            size = source.size();
+        }
+        if (size == null || size <= 0) {
+            throw ApiException.invalidInput("Volume size '" + (size == null ? "None" : size)
                     + "' must be an integer and greater than 0");
         }
-        VolumeType type = resolveType(request.volumeType());
-        String zone = availabilityZone(request.availabilityZone());
+        if (source != null && size < source.size()) {
+            throw ApiException.invalidInput("Volume size '" + size + "'GB cannot be smaller than original volume size  "
+                    + source.size() + "GB. They must be >= original volume size.");
+        }
+        if (snapshot != null && size < snapshot.volumeSize()) {
+            throw ApiException.invalidInput("Volume size '" + size + "'GB cannot be smaller than the snapshot size "
+                    + snapshot.volumeSize() + "GB. They must be >= original snapshot size.");
+        }
+        VolumeType type = requestedType;
+        if (parent != null) {
+            String parentTypeId = snapshot != null && snapshot.volumeTypeId() != null ? snapshot.volumeTypeId()
+                    : parent.volumeTypeId();
+            VolumeType parentType = types.byId(parentTypeId).orElse(null);
+            if (type == null) {
+                type = parentType;
+            } else if (parentType != null && !type.id().equals(parentType.id())
+                    && !Objects.equals(type.extraSpecs().get("volume_backend_name"),
+                            parentType.extraSpecs().get("volume_backend_name"))) {
+                throw ApiException.invalidInput("Invalid volume_type provided: " + type.id() + " (requested type is not "
+                        + "compatible; " + (snapshot != null ? "recommend omitting the type argument)."
+                        : "either match source volume, or omit type argument)."));
+            }
+        }
+        if (type == null) {
+            type = resolveType(null);
+        }
+        String zone;
+        if (parent != null) {
+            zone = request.availabilityZone() == null ? parent.availabilityZone() : availabilityZone(request.availabilityZone());
+            if (!zone.equals(parent.availabilityZone())) {
+                throw ApiException.invalidInput("Volume must be in the same availability zone as the "
+                        + (snapshot != null ? "snapshot" : "source volume"));
+            }
+        } else {
+            zone = availabilityZone(request.availabilityZone());
+        }
         Instant now = Timestamps.now();
         Volume volume = new Volume(UUID.randomUUID().toString(), context.userId(), context.projectId(), null, null,
-                request.size(), zone, VolumeStatus.CREATING, VolumeStatus.DETACHED, null, null, null, null, null,
-                request.name(), request.description(), null, null, null, type.id(), type.name(), null, null, null,
-                null, null, false, type.multiattach(), null, null, true, true, now, null, false, request.metadata(),
-                Map.of());
+                size, zone, VolumeStatus.CREATING, VolumeStatus.DETACHED, null, null, null, null, null,
+                request.name(), request.description(), null, null, null, type.id(), type.name(),
+                snapshot == null ? null : snapshot.id(), source == null ? null : source.id(), null,
+                null, null, parent != null && parent.bootable(), type.multiattach(), null, null, true, true, now, null, false,
+                request.metadata(), Map.of());
         if (volume.metadata().isEmpty()) {
             volumes.insert(volume);
         } else {
@@ -168,9 +245,29 @@ public final class VolumeApi {
             LOG.info("volume {} had no host; deleted", id);
             return;
         }
-        boolean moved = volumes.transition(id, VolumeStatus.DELETABLE, VolumeStatus.DELETING,
-                Map.of("terminated_at", Timestamps.now()), VolumeRepository.Guard.NOT_ATTACHED,
-                VolumeRepository.Guard.HAS_HOST);
+        // Under the volume's row lock, as a snapshot create takes it: no snapshot can appear meanwhile.
+        boolean moved = tx.call(() -> {
+            if (!volumes.lock(id)) {
+                throw ApiException.volumeNotFound(id);
+            }
+            List<Snapshot> own = snapshots.ofVolume(id);
+            if (!own.isEmpty() && !cascade) {
+                return false;
+            }
+            if (!volumes.transition(id, VolumeStatus.DELETABLE, VolumeStatus.DELETING,
+                    Map.of("terminated_at", Timestamps.now()), VolumeRepository.Guard.NOT_ATTACHED,
+                    VolumeRepository.Guard.HAS_HOST)) {
+                return false;
+            }
+            for (Snapshot snapshot : own) {
+                if (snapshot.groupSnapshotId() != null || !snapshots.transition(snapshot.id(), Set.of(
+                        SnapshotStatus.AVAILABLE, SnapshotStatus.ERROR, SnapshotStatus.DELETING), SnapshotStatus.DELETING)) {
+                    // Rolls the volume's change back too: both move or neither.
+                    throw ApiException.invalidVolume("Failed to update snapshot.");
+                }
+            }
+            return true;
+        });
         if (!moved) {
             throw ApiException.invalidVolume("Volume status must be available or error or error_restoring or "
                     + "error_extending or error_managing and must not be migrating, attached, belong to a group, "
@@ -182,6 +279,43 @@ public final class VolumeApi {
         } catch (BusUnavailableException e) {
             LOG.warn("volume {} is deleting but its message was not sent ({}); the re-drive will send it", id,
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Cinder's {@code revert_to_snapshot} (3.40): only to the volume's latest snapshot, of the same size; the
+     * volume moves to reverting and the snapshot to restoring together (both or neither), then the backend
+     * rolls the volume back.
+     */
+    public void revert(RequestContext context, String id, String snapshotId) {
+        Volume volume = get(context, id);
+        List<Snapshot> own = snapshots.ofVolume(id);
+        if (own.isEmpty()) {
+            throw ApiException.badRequest("Volume " + id + " doesn't have any snapshots.");
+        }
+        Snapshot latest = own.get(own.size() - 1);
+        if (snapshotId == null || !snapshotId.equals(latest.id())) {
+            throw ApiException.badRequest("Specified snapshot " + snapshotId + " is None or not the latest one of volume "
+                    + id + ".");
+        }
+        if (volume.size() != latest.volumeSize()) {
+            throw ApiException.badRequest("Can't revert volume " + id + " to its latest snapshot " + latest.id()
+                    + ". The volume size must be equal to the snapshot size.");
+        }
+        tx.run(() -> {
+            if (!volumes.transition(id, Set.of(VolumeStatus.AVAILABLE), VolumeStatus.REVERTING)) {
+                throw ApiException.conflict("Invalid volume: Can't revert volume " + id + " to its latest snapshot "
+                        + latest.id() + ". Volume's status must be 'available'.");
+            }
+            if (!snapshots.transition(latest.id(), Set.of(SnapshotStatus.AVAILABLE), SnapshotStatus.RESTORING)) {
+                throw ApiException.conflict("Invalid snapshot: Can't revert volume " + id + " to its latest snapshot "
+                        + latest.id() + ". Snapshot's status must be 'available'.");
+            }
+        });
+        try {
+            volumeRpc.revertToSnapshot(context, volume, latest);
+        } catch (BusUnavailableException e) {
+            LOG.warn("volume {} is reverting but its message was not sent ({}); the re-drive will send it", id, e.getMessage());
         }
     }
 

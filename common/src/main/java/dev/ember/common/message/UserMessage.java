@@ -15,7 +15,9 @@ public final class UserMessage {
         SCHEDULE_ALLOCATE_VOLUME("001", "schedule allocate volume"),
         ATTACH_VOLUME("002", "attach volume"),
         EXTEND_VOLUME("007", "extend volume"),
-        CREATE_VOLUME_FROM_BACKEND("008", "create volume from backend storage");
+        CREATE_VOLUME_FROM_BACKEND("008", "create volume from backend storage"),
+        SNAPSHOT_CREATE("009", "create snapshot"),
+        SNAPSHOT_DELETE("010", "delete snapshot");
 
         public final String id;
         public final String text;
@@ -31,7 +33,10 @@ public final class UserMessage {
         DRIVER_NOT_INITIALIZED("002", "Driver is not initialized at present."),
         NO_BACKEND_AVAILABLE("003", "Could not find any available weighted backend."),
         DRIVER_FAILED_EXTEND("010", "Volume Driver failed to extend volume."),
-        DRIVER_FAILED_CREATE("012", "Driver failed to create the volume.");
+        DRIVER_FAILED_CREATE("012", "Driver failed to create the volume."),
+        SNAPSHOT_CREATE_ERROR("013", "Snapshot failed to create."),
+        SNAPSHOT_IS_BUSY("015", "Snapshot is busy."),
+        SNAPSHOT_DELETE_ERROR("016", "Snapshot failed to delete.");
 
         public final String id;
         public final String text;

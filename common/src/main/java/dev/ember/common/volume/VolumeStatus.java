@@ -18,6 +18,7 @@ public final class VolumeStatus {
     public static final String ATTACHING = "attaching";
     public static final String DETACHING = "detaching";
     public static final String DOWNLOADING = "downloading";
+    public static final String REVERTING = "reverting";
     public static final String MAINTENANCE = "maintenance";
     /** Not a Cinder status: a soft-deleted row's last status. */
     public static final String DELETED = "deleted";

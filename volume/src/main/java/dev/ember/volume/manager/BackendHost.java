@@ -1,6 +1,7 @@
 package dev.ember.volume.manager;
 
 import dev.ember.common.attachment.AttachmentRepository;
+import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
@@ -9,6 +10,7 @@ import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.BatchRpcHandler;
+import dev.ember.common.rpc.Retriable;
 import dev.ember.common.rpc.RpcHandler;
 import dev.ember.common.rpc.RpcMessage;
 import dev.ember.common.rpc.RpcServer;
@@ -68,13 +70,15 @@ public final class BackendHost implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final VolumeManager manager;
     private final AttachmentManager attachmentManager;
+    private final SnapshotManager snapshotManager;
     private final ScheduledExecutorService timer;
     private volatile boolean driverStarted;
     private volatile boolean healthy;
     private volatile boolean sharedTargets;
 
     public BackendHost(String backendName, DriverConfig config, VolumeDriver driver, CinderProperties properties,
-            VolumeRepository volumes, AttachmentRepository attachments, VolumeTypeCache types, PoolRepository pools,
+            VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
+            VolumeTypeCache types, PoolRepository pools,
             ServiceRepository services, MessageRepository messages, Tx tx, SchedulerRpc schedulerRpc,
             RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         this.backend = properties.host() + "@" + backendName;
@@ -90,8 +94,10 @@ public final class BackendHost implements AutoCloseable {
         this.heartbeat = new Heartbeat(services, backend, ServiceRepository.VOLUME, Topics.VOLUME, availabilityZone,
                 () -> healthy);
         VolumeLocks locks = new VolumeLocks();
-        this.manager = new VolumeManager(backend, driver, volumes, attachments, types, pools, messages, tx, meters,
-                Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks);
+        this.manager = new VolumeManager(backend, driver, volumes, attachments, snapshots, types, pools, messages, tx,
+                meters, Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks);
+        this.snapshotManager = new SnapshotManager(backend, driver, volumes, snapshots, messages, tx, locks,
+                new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()));
         this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, tx, locks,
                 new DriverTimer(backend, meters), manager);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -124,17 +130,29 @@ public final class BackendHost implements AutoCloseable {
         }
         reportStats();
         CurrentContext.run(RequestContext.internal(), manager::recover);
+        CurrentContext.run(RequestContext.internal(), snapshotManager::recover);
         CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports);
         Map<String, BatchRpcHandler> casts = Map.of(
                 VolumeRpc.CREATE_VOLUME, messages -> requeue(messages, manager.createVolumes(requests(messages))),
-                VolumeRpc.DELETE_VOLUME, messages -> requeue(messages, manager.deleteVolumes(requests(messages))));
-        Map<String, RpcHandler> calls = Map.of(
+                VolumeRpc.DELETE_VOLUME, messages -> requeue(messages, manager.deleteVolumes(requests(messages))),
+                VolumeRpc.CREATE_SNAPSHOT, messages -> requeueSnapshots(messages,
+                        snapshotManager.createSnapshots(snapshotRequests(messages))),
+                VolumeRpc.DELETE_SNAPSHOT, messages -> requeueSnapshots(messages,
+                        snapshotManager.deleteSnapshots(snapshotRequests(messages))));
+        Map<String, RpcHandler> handlers = Map.of(
+                VolumeRpc.REVERT_TO_SNAPSHOT, message -> {
+                    if (snapshotManager.revert(VolumeObjects.id(message.args().get("volume")),
+                            VolumeObjects.id(message.args().get("snapshot")), message.context())) {
+                        throw new Retriable.RetryLaterException("the storage is unreachable", null);
+                    }
+                    return null;
+                },
                 VolumeRpc.ATTACHMENT_UPDATE, attachmentManager::attachmentUpdate,
                 VolumeRpc.ATTACHMENT_DELETE, attachmentManager::attachmentDelete,
                 VolumeRpc.INITIALIZE_CONNECTION, attachmentManager::initializeConnection,
                 VolumeRpc.TERMINATE_CONNECTION, attachmentManager::terminateConnection,
                 VolumeRpc.DETACH_VOLUME, attachmentManager::detachVolume);
-        rpcServer.listen(Topics.volumeQueue(backend), calls, casts, properties.ember().rpcConsumers());
+        rpcServer.listen(Topics.volumeQueue(backend), handlers, casts, properties.ember().rpcConsumers());
         int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
         timer.scheduleWithFixedDelay(this::reportStats, interval, interval, TimeUnit.SECONDS);
         int exportCheck = Math.max(1, properties.ember().exportCheckInterval());
@@ -147,6 +165,19 @@ public final class BackendHost implements AutoCloseable {
                 .map(m -> new VolumeManager.Request(VolumeObjects.id(m.args().get("volume")), m.context()))
                 .filter(r -> r.volumeId() != null)
                 .toList();
+    }
+
+    private static List<SnapshotManager.Request> snapshotRequests(List<RpcMessage> messages) {
+        return messages.stream()
+                .map(m -> new SnapshotManager.Request(VolumeObjects.id(m.args().get("snapshot")), m.context()))
+                .filter(r -> r.snapshotId() != null)
+                .toList();
+    }
+
+    private static List<RpcMessage> requeueSnapshots(List<RpcMessage> messages, List<SnapshotManager.Request> retry) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        retry.forEach(r -> ids.add(r.snapshotId()));
+        return messages.stream().filter(m -> ids.contains(VolumeObjects.id(m.args().get("snapshot")))).toList();
     }
 
     /** The messages whose requests are to be retried. */

@@ -23,8 +23,31 @@ final class VolumeLocks {
         }
     }
 
+    /** Holds both volumes' locks, taken in one order so two threads can never wait on each other. */
+    <T> T with(String first, String second, Work<T> work) throws DriverException {
+        int a = stripe(first);
+        int b = stripe(second);
+        ReentrantLock low = locks[Math.min(a, b)];
+        ReentrantLock high = locks[Math.max(a, b)];
+        low.lock();
+        try {
+            high.lock();
+            try {
+                return work.run();
+            } finally {
+                high.unlock();
+            }
+        } finally {
+            low.unlock();
+        }
+    }
+
+    private int stripe(String volumeId) {
+        return Math.floorMod(volumeId.hashCode(), locks.length);
+    }
+
     <T> T with(String volumeId, Work<T> work) throws DriverException {
-        ReentrantLock lock = locks[Math.floorMod(volumeId.hashCode(), locks.length)];
+        ReentrantLock lock = locks[stripe(volumeId)];
         lock.lock();
         try {
             return work.run();

@@ -1,6 +1,9 @@
 package dev.ember.volume.manager;
 
 import dev.ember.common.attachment.AttachmentRepository;
+import dev.ember.common.snapshot.Snapshot;
+import dev.ember.common.snapshot.SnapshotRepository;
+import dev.ember.common.snapshot.SnapshotStatus;
 import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
@@ -14,7 +17,12 @@ import dev.ember.common.volume.Hosts;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.common.volume.VolumeStatus;
+import dev.ember.volume.spi.Capabilities;
+import dev.ember.volume.spi.CloneCapable;
+import dev.ember.volume.spi.DriverErrorCode;
 import dev.ember.volume.spi.DriverException;
+import dev.ember.volume.spi.SnapshotCapable;
+import dev.ember.volume.spi.SnapshotSpec;
 import dev.ember.volume.spi.ModelUpdate;
 import dev.ember.volume.spi.RetriableDriverException;
 import dev.ember.volume.spi.VolumeDriver;
@@ -54,9 +62,10 @@ public final class VolumeManager {
     private final Supplier<Boolean> sharedTargets;
     private final VolumeLocks locks;
     private final AttachmentRepository attachments;
+    private final SnapshotRepository snapshots;
 
     public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, AttachmentRepository attachments,
-            VolumeTypeCache types, PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters,
+            SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters,
             Duration giveUpAfter, Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets, VolumeLocks locks) {
         this.backend = backend;
         this.driver = driver;
@@ -70,6 +79,7 @@ public final class VolumeManager {
         this.serviceUuid = serviceUuid;
         this.sharedTargets = sharedTargets;
         this.attachments = attachments;
+        this.snapshots = snapshots;
         this.locks = locks;
     }
 
@@ -95,7 +105,7 @@ public final class VolumeManager {
                 continue;
             }
             try {
-                created.put(request, withLock(volume.id(), () -> timer.timed("create_volume", () -> driver.createVolume(spec(volume)))));
+                created.put(request, make(volume));
             } catch (RetriableDriverException e) {
                 if (Duration.between(startOf(volume), Timestamps.now()).compareTo(giveUpAfter) < 0) {
                     LOG.warn("backend {} unavailable creating volume {}, will retry: {}", backend, volume.id(), e.getMessage());
@@ -143,6 +153,45 @@ public final class VolumeManager {
     }
 
     /**
+     * Makes one volume's storage: empty, from a snapshot (under the snapshot's volume's lock, so the snapshot
+     * cannot be deleted meanwhile), or as a clone of another volume (under both volumes' locks).
+     */
+    private ModelUpdate make(Volume volume) throws DriverException {
+        if (volume.snapshotId() != null) {
+            Snapshot snapshot = snapshots.findMany(List.of(volume.snapshotId())).stream().findFirst()
+                    .orElseThrow(() -> new DriverException(DriverErrorCode.NOT_FOUND,
+                            "the snapshot " + volume.snapshotId() + " of volume " + volume.id() + " is gone"));
+            Volume source = source(snapshot.volumeId(), volume);
+            SnapshotCapable capable = Capabilities.require(driver, SnapshotCapable.class, "create_volume_from_snapshot");
+            return locks.with(volume.id(), source.id(), () -> timer.timed("create_volume_from_snapshot",
+                    () -> capable.createVolumeFromSnapshot(spec(volume), spec(source), snapshotSpec(snapshot))));
+        }
+        if (volume.sourceVolid() != null) {
+            Volume source = source(volume.sourceVolid(), volume);
+            CloneCapable capable = Capabilities.require(driver, CloneCapable.class, "create_cloned_volume");
+            return locks.with(volume.id(), source.id(), () -> timer.timed("create_cloned_volume",
+                    () -> capable.createClonedVolume(spec(volume), spec(source))));
+        }
+        return withLock(volume.id(), () -> timer.timed("create_volume", () -> driver.createVolume(spec(volume))));
+    }
+
+    /** The live volume a new one is made from; it must be on this backend. */
+    private Volume source(String sourceId, Volume volume) throws DriverException {
+        Volume source = volumes.findWithoutMetadata(sourceId).orElseThrow(() -> new DriverException(
+                DriverErrorCode.NOT_FOUND, "the source volume " + sourceId + " of volume " + volume.id() + " is gone"));
+        if (!backend.equals(source.backend())) {
+            throw new DriverException(DriverErrorCode.INVALID_ARGUMENT, "the source volume " + sourceId + " is on "
+                    + source.backend() + ", not on " + backend);
+        }
+        return source;
+    }
+
+    static SnapshotSpec snapshotSpec(Snapshot snapshot) {
+        return new SnapshotSpec(snapshot.id(), SnapshotSpec.backendName(snapshot.id()), snapshot.volumeId(),
+                snapshot.volumeSize());
+    }
+
+    /**
      * Deletes volumes being deleted: each one's bytes, then all their rows and capacity claims in one
      * transaction. A driver failure leaves the volume {@code error_deleting}.
      *
@@ -161,10 +210,16 @@ public final class VolumeManager {
             }
             deletedBy.put(volume.id(), request.context());
             try {
-                withLock(volume.id(), () -> timer.timed("delete_volume", () -> {
-                    driver.deleteVolume(spec(volume));
+                withLock(volume.id(), () -> {
+                    // Cascade: the API moved the volume's snapshots to deleting with it.
+                    for (Snapshot snapshot : snapshots.ofVolume(volume.id())) {
+                        SnapshotCapable capable = Capabilities.require(driver, SnapshotCapable.class, "delete_snapshot");
+                        timer.timedAction("delete_snapshot", () -> capable.deleteSnapshot(spec(volume), snapshotSpec(snapshot)));
+                        snapshots.markDeleted(snapshot.id(), Set.of(SnapshotStatus.DELETING));
+                    }
+                    timer.timedAction("delete_volume", () -> driver.deleteVolume(spec(volume)));
                     return null;
-                }));
+                });
                 deleted.add(volume);
             } catch (RetriableDriverException e) {
                 LOG.warn("backend {} unavailable deleting volume {}, will retry: {}", backend, volume.id(), e.getMessage());

@@ -1,6 +1,7 @@
 package dev.ember.volume.manager;
 
 import dev.ember.common.attachment.AttachmentRepository;
+import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
@@ -29,7 +30,7 @@ public class VolumeRole {
 
     @Bean
     public VolumeService volumeService(CinderProperties properties, VolumeRepository volumes,
-            AttachmentRepository attachments, VolumeTypeCache types,
+            AttachmentRepository attachments, SnapshotRepository snapshots, VolumeTypeCache types,
             PoolRepository pools, ServiceRepository services, MessageRepository messages, Tx tx,
             SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         if (properties.enabledBackends().isEmpty()) {
@@ -48,7 +49,7 @@ public class VolumeRole {
             } catch (DriverException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
-            hosts.add(new BackendHost(name, config, driver, properties, volumes, attachments, types, pools, services,
+            hosts.add(new BackendHost(name, config, driver, properties, volumes, attachments, snapshots, types, pools, services,
                     messages, tx, schedulerRpc, rpcServer, topology, meters));
         }
         return new VolumeService(hosts);
