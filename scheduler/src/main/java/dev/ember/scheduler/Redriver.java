@@ -147,6 +147,25 @@ public final class Redriver implements AutoCloseable {
                 }
             });
         }
+        for (Volume volume : volumes.findStale(List.of(VolumeStatus.EXTENDING), before, BATCH)) {
+            if (!volumes.touchIfUnchanged(volume, now) || volume.host() == null || volume.extendSize() == null) {
+                continue;
+            }
+            redriven.increment();
+            RequestContext context = RequestContext.internal();
+            CurrentContext.run(context, () -> {
+                LOG.info("re-driving the extend of volume {} to {} GiB", volume.id(), volume.extendSize());
+                try {
+                    if (volume.extendClaimed()) {
+                        volumeRpc.extendVolume(context, volume, volume.extendSize());
+                    } else {
+                        scheduler.extendVolume(context, volume.id());
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("re-drive of the extend of {} failed, will try again: {}", volume.id(), e.getMessage());
+                }
+            });
+        }
         for (Volume volume : volumes.findStale(List.of(VolumeStatus.REVERTING), before, BATCH)) {
             if (!volumes.touchIfUnchanged(volume, now) || volume.host() == null) {
                 continue;

@@ -124,6 +124,62 @@ public final class SchedulerManager {
         return batch.requeue();
     }
 
+    /**
+     * Cinder's scheduler {@code extend_volume}: claims the growth in the volume's own pool if it fits (the
+     * capacity filter for the difference), then tells the backend to grow it; if it does not fit, the volume
+     * goes back to its previous status with a user message. Idempotent: a growth claimed already is only
+     * re-sent to the backend.
+     *
+     * @return whether to try again later (the volume's backend looks down, not for long yet)
+     */
+    public boolean extendVolume(RequestContext context, String volumeId) {
+        Volume volume = volumes.findWithoutMetadata(volumeId).orElse(null);
+        if (volume == null || !VolumeStatus.EXTENDING.equals(volume.status()) || volume.extendSize() == null
+                || volume.host() == null) {
+            LOG.debug("volume {} is not extending; nothing to schedule", volumeId);
+            return false;
+        }
+        if (volume.extendClaimed()) {
+            volumeRpc.extendVolume(context, volume, volume.extendSize());
+            return false;
+        }
+        Instant now = Timestamps.now();
+        BackendState state = hosts.backends(now).stream().filter(b -> b.pool().equals(volume.host())).findFirst().orElse(null);
+        if (state != null && !state.active()
+                && Duration.between(firstSeenWaiting(volumeId, now), now).compareTo(patience) < 0) {
+            return true;
+        }
+        waitingSince.remove(volumeId);
+        Map<String, String> extraSpecs = types.byId(volume.volumeTypeId()).map(VolumeType::extraSpecs).orElse(Map.of());
+        RequestSpec spec = new RequestSpec(volumeId, volume.extendSize() - volume.size(), volume.availabilityZone(),
+                extraSpecs, volume.host());
+        boolean fits = state != null && state.active() && filters.stream().allMatch(f -> f.passes(state, spec));
+        if (fits) {
+            long limit = (long) Math.floor(Math.min(CapacityMath.claimLimitGb(state, spec.thin()), Long.MAX_VALUE / 2.0));
+            fits = pools.claimGrowth(volumeId, volume.host(), limit, now);
+        }
+        if (!fits) {
+            CurrentContext.run(context, () -> LOG.warn("no room to extend volume {} from {} to {} GiB on {}", volumeId,
+                    volume.size(), volume.extendSize(), volume.host()));
+            tx.run(() -> {
+                Map<String, Object> back = new LinkedHashMap<>();
+                back.put("extend_size", null);
+                back.put("extend_claimed", false);
+                String previous = volume.previousStatus() != null ? volume.previousStatus() : VolumeStatus.AVAILABLE;
+                if (volumes.transition(volumeId, Set.of(VolumeStatus.EXTENDING), previous, back)) {
+                    messages.volumeError(context, volume.projectId(), volumeId, UserMessage.Action.EXTEND_VOLUME,
+                            UserMessage.Detail.NO_BACKEND_AVAILABLE);
+                }
+            });
+            return false;
+        }
+        Volume claimed = volumes.findWithoutMetadata(volumeId).orElse(volume);
+        CurrentContext.run(context, () -> LOG.info("growth of volume {} to {} GiB claimed on {}", volumeId,
+                claimed.extendSize(), claimed.host()));
+        volumeRpc.extendVolume(context, claimed, claimed.extendSize());
+        return false;
+    }
+
     private record Batch(List<Volume> placed, List<RpcMessage> requeue) {
     }
 

@@ -4,7 +4,9 @@ import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
+import dev.ember.common.rpc.Retriable;
 import dev.ember.common.rpc.RpcHandler;
+import dev.ember.common.rpc.VolumeObjects;
 import dev.ember.common.rpc.RpcServer;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.Topics;
@@ -94,8 +96,15 @@ public class SchedulerRole {
                 hosts.update(host == null ? null : host.asString(), message.args().get("capabilities"));
                 return null;
             };
-            rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities),
-                    Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes), properties.ember().rpcConsumers());
+            RpcHandler extend = message -> {
+                if (manager.extendVolume(message.context(), VolumeObjects.id(message.args().get("volume")))) {
+                    throw new Retriable.RetryLaterException("no backend is up to claim the growth in yet", null);
+                }
+                return null;
+            };
+            rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities,
+                    SchedulerRpc.EXTEND_VOLUME, extend), Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes),
+                    properties.ember().rpcConsumers());
             String fanoutQueue = Topics.SCHEDULER_FANOUT + "_" + UUID.randomUUID().toString().replace("-", "");
             topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);
             rpcServer.listen(fanoutQueue, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities), 1);

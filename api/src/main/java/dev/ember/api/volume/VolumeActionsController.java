@@ -35,6 +35,12 @@ public class VolumeActionsController {
 
     public VolumeActionsController(LegacyAttachApi attach, VolumeApi volumes) {
         this.actions = Map.ofEntries(
+                Map.entry("os-extend", (r, id, b) -> {
+                    EXTEND.validate(b);
+                    JsonNode size = b.get("os-extend").get("new_size");
+                    int newSize = size.isIntegralNumber() ? size.intValue() : Integer.parseInt(size.asString().strip());
+                    return accepted(() -> volumes.extend(r.context(), id, newSize, r.version().atLeast(42)));
+                }),
                 Map.entry("revert", (r, id, b) -> {
                     r.requireVersion(40);
                     JsonNode revert = b.get("revert");
@@ -65,6 +71,13 @@ public class VolumeActionsController {
                     return accepted(() -> attach.detach(r.context(), id, d == null || d.isNull() ? null : text(d, "attachment_id")));
                 }));
     }
+
+    /** Cinder's {@code volume_actions.extend}. */
+    private static final Schema EXTEND = Schema.of().type("object")
+            .property("os-extend", Schema.of().type("object")
+                    .property("new_size", dev.ember.api.validation.ParameterTypes.volumeSize())
+                    .required("new_size").noAdditionalProperties())
+            .required("os-extend").noAdditionalProperties();
 
     /** The schema each action's body must pass first; actions without one take any value. */
     private static final Map<String, Schema> SCHEMAS = Map.of(

@@ -176,7 +176,7 @@ public final class VolumeApi {
                 request.name(), request.description(), null, null, null, type.id(), type.name(),
                 snapshot == null ? null : snapshot.id(), source == null ? null : source.id(), null,
                 null, null, parent != null && parent.bootable(), type.multiattach(), null, null, true, true, now, null, false,
-                request.metadata(), Map.of());
+                request.metadata(), Map.of(), null, false);
         if (volume.metadata().isEmpty()) {
             volumes.insert(volume);
         } else {
@@ -279,6 +279,35 @@ public final class VolumeApi {
         } catch (BusUnavailableException e) {
             LOG.warn("volume {} is deleting but its message was not sent ({}); the re-drive will send it", id,
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Cinder's {@code extend}: available (or, from 3.42, in use) to extending, remembering the previous status
+     * and the size asked for; a scheduler then claims the growth and the backend grows the volume.
+     */
+    public void extend(RequestContext context, String id, int newSize, boolean attachedAllowed) {
+        Volume volume = get(context, id);
+        if (newSize <= volume.size()) {
+            throw ApiException.invalidInput("New size for extend must be greater than current size. (current: "
+                    + volume.size() + ", extended: " + newSize + ").");
+        }
+        String from = attachedAllowed && VolumeStatus.IN_USE.equals(volume.status()) ? VolumeStatus.IN_USE
+                : VolumeStatus.AVAILABLE;
+        Map<String, Object> set = new java.util.LinkedHashMap<>();
+        set.put("previous_status", from);
+        set.put("extend_size", newSize);
+        set.put("extend_claimed", false);
+        if (!volumes.transition(id, Set.of(from), VolumeStatus.EXTENDING, set)) {
+            String current = volumes.findWithoutMetadata(id).map(Volume::status).orElse(volume.status());
+            throw ApiException.invalidVolume("Volume " + id + " status must be '{'status': '" + from + "'}' to extend, "
+                    + "currently " + current + ".");
+        }
+        Volume extending = volumes.findWithoutMetadata(id).orElse(volume);
+        try {
+            schedulerRpc.extendVolume(context, extending, newSize);
+        } catch (BusUnavailableException e) {
+            LOG.warn("volume {} is extending but its message was not sent ({}); the re-drive will send it", id, e.getMessage());
         }
     }
 

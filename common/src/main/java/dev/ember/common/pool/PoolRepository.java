@@ -147,6 +147,41 @@ public class PoolRepository {
         });
     }
 
+    /**
+     * Claims the growth of a volume being extended ({@code extend_size - size}) in its pool if the claims stay
+     * within {@code limitGb}, and marks it claimed: both or neither, and only once per extend.
+     *
+     * @return whether the growth was claimed now (false: no room, or claimed already, or the volume moved on)
+     */
+    public boolean claimGrowth(String volumeId, String pool, long limitGb, Instant now) {
+        String ts = Timestamps.toDb(now);
+        if (multiTableUpdate) {
+            return jdbc.update("UPDATE pools p JOIN volumes v ON v.id = ? "
+                            + "SET p.allocated_capacity_gb = p.allocated_capacity_gb + (v.extend_size - v.size), "
+                            + "v.extend_claimed = TRUE, v.updated_at = ? "
+                            + "WHERE p.name = ? AND v.host = ? AND v.status = 'extending' AND v.extend_claimed = FALSE "
+                            + "AND v.deleted = FALSE AND v.extend_size > v.size "
+                            + "AND p.allocated_capacity_gb + (v.extend_size - v.size) <= ?",
+                    volumeId, ts, pool, pool, limitGb) > 0;
+        }
+        return tx.call(() -> {
+            List<Long> growth = jdbc.queryForList("SELECT extend_size - size FROM volumes WHERE id = ? AND host = ? "
+                    + "AND status = 'extending' AND extend_claimed = FALSE AND deleted = FALSE AND extend_size > size "
+                    + "FOR UPDATE", Long.class, volumeId, pool);
+            if (growth.isEmpty() || jdbc.update("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb + ? "
+                    + "WHERE name = ? AND allocated_capacity_gb + ? <= ?", growth.get(0), pool, growth.get(0), limitGb) == 0) {
+                return false;
+            }
+            jdbc.update("UPDATE volumes SET extend_claimed = TRUE, updated_at = ? WHERE id = ?", ts, volumeId);
+            return true;
+        });
+    }
+
+    /** Gives back a claimed growth that will not happen (the extend failed). */
+    public void releaseGrowth(String pool, long growthGb) {
+        jdbc.update("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb - ? WHERE name = ?", growthGb, pool);
+    }
+
     /** Gives back the claim of a volume that left the pool. */
     public void release(String pool, long sizeGb) {
         jdbc.update("UPDATE pools SET allocated_capacity_gb = allocated_capacity_gb - ?, volume_count = volume_count - 1 "

@@ -9,6 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class SchedulerRpc {
 
     public static final String CREATE_VOLUME = "create_volume";
+    public static final String EXTEND_VOLUME = "extend_volume";
     public static final String UPDATE_SERVICE_CAPABILITIES = "update_service_capabilities";
     static final String VERSION = "3.0";
 
@@ -36,6 +37,19 @@ public final class SchedulerRpc {
         args.putObject("filter_properties");
         args.putNull("backup_id");
         bus.cast(Topics.SCHEDULER, RpcMessage.cast(CREATE_VOLUME, args, VERSION, context));
+    }
+
+    /** Asks some scheduler to check and claim room for an extend (Cinder's {@code extend_volume}, 3.2). */
+    public void extendVolume(RequestContext context, Volume volume, int newSize) {
+        ObjectNode args = Json.object();
+        args.set("volume", VolumeObjects.primitive(volume));
+        args.put("new_size", newSize);
+        args.putArray("reservations");
+        ObjectNode spec = args.putObject("request_spec");
+        spec.put("volume_id", volume.id());
+        spec.putObject("volume_properties").put("size", newSize - volume.size());
+        args.putObject("filter_properties");
+        bus.cast(Topics.SCHEDULER, RpcMessage.cast(EXTEND_VOLUME, args, VERSION, context));
     }
 
     /**

@@ -19,6 +19,7 @@ public final class VolumeRpc {
     public static final String INITIALIZE_CONNECTION = "initialize_connection";
     public static final String TERMINATE_CONNECTION = "terminate_connection";
     public static final String DETACH_VOLUME = "detach_volume";
+    public static final String EXTEND_VOLUME = "extend_volume";
     public static final String CREATE_SNAPSHOT = "create_snapshot";
     public static final String DELETE_SNAPSHOT = "delete_snapshot";
     public static final String REVERT_TO_SNAPSHOT = "revert_to_snapshot";
@@ -50,6 +51,15 @@ public final class VolumeRpc {
         args.put("unmanage_only", false);
         args.put("cascade", cascade);
         cast(volume.backend(), DELETE_VOLUME, args, context);
+    }
+
+    /** {@code extend_volume} (cast): grows the volume to {@code new_size}, the growth claimed by a scheduler. */
+    public void extendVolume(RequestContext context, Volume volume, int newSize) {
+        ObjectNode args = Json.object();
+        args.set("volume", VolumeObjects.primitive(volume));
+        args.put("new_size", newSize);
+        args.putArray("reservations");
+        cast(volume.backend(), EXTEND_VOLUME, args, context);
     }
 
     /** {@code create_snapshot} (cast) to the backend of the snapshot's volume. */

@@ -10,6 +10,8 @@ import java.util.Map;
  * @param metadata what users set ({@code volume_metadata})
  * @param adminMetadata what only the service sets ({@code volume_admin_metadata}: {@code readonly},
  *     {@code attached_mode}...)
+ * @param extendSize while {@code extending}: the size asked for; else null
+ * @param extendClaimed while {@code extending}: whether the growth is claimed in the pool
  */
 public record Volume(
         String id,
@@ -48,7 +50,9 @@ public record Volume(
         Instant updatedAt,
         boolean deleted,
         Map<String, String> metadata,
-        Map<String, String> adminMetadata) {
+        Map<String, String> adminMetadata,
+        Integer extendSize,
+        boolean extendClaimed) {
 
     /** Admin metadata keys Cinder shows among a volume's metadata ({@code add_visible_admin_metadata}). */
     public static final java.util.Set<String> VISIBLE_ADMIN_METADATA = java.util.Set.of("readonly", "attached_mode");
@@ -88,7 +92,8 @@ public record Volume(
                 migrationStatus, previousStatus, at, launchedAt, terminatedAt, displayName,
                 displayDescription, providerLocation, providerAuth, providerId, volumeTypeId, volumeTypeName,
                 snapshotId, sourceVolid, encryptionKeyId, consistencygroupId, groupId, bootable, multiattach,
-                replicationStatus, serviceUuid, sharedTargets, useQuota, createdAt, at, deleted, metadata, adminMetadata);
+                replicationStatus, serviceUuid, sharedTargets, useQuota, createdAt, at, deleted, metadata, adminMetadata,
+                extendSize, extendClaimed);
     }
 
     public Volume withMetadata(Map<String, String> newMetadata, Map<String, String> newAdminMetadata) {
@@ -97,6 +102,6 @@ public record Volume(
                 displayDescription, providerLocation, providerAuth, providerId, volumeTypeId, volumeTypeName,
                 snapshotId, sourceVolid, encryptionKeyId, consistencygroupId, groupId, bootable, multiattach,
                 replicationStatus, serviceUuid, sharedTargets, useQuota, createdAt, updatedAt, deleted, newMetadata,
-                newAdminMetadata);
+                newAdminMetadata, extendSize, extendClaimed);
     }
 }

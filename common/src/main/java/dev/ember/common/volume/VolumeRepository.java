@@ -34,7 +34,8 @@ public class VolumeRepository {
     private static final Set<String> SETTABLE = Set.of(
             "host", "attach_status", "migration_status", "previous_status", "scheduled_at", "launched_at",
             "terminated_at", "provider_location", "provider_auth", "provider_id", "service_uuid",
-            "shared_targets", "size", "deleted", "deleted_at", "availability_zone", "replication_status");
+            "shared_targets", "size", "deleted", "deleted_at", "availability_zone", "replication_status", "bootable",
+            "extend_size", "extend_claimed");
 
     /** The columns of {@code volumes} a list may filter or sort on (Cinder accepts any model column). */
     public static final Set<String> COLUMNS = Set.of(
@@ -424,7 +425,9 @@ public class VolumeRepository {
                 Timestamps.read(rs, "updated_at"),
                 rs.getBoolean("deleted"),
                 Map.of(),
-                Map.of());
+                Map.of(),
+                (Integer) rs.getObject("extend_size", Integer.class),
+                rs.getBoolean("extend_claimed"));
     }
 
     /** The marker of a list names no visible volume. */

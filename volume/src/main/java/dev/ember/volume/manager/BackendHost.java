@@ -140,6 +140,12 @@ public final class BackendHost implements AutoCloseable {
                 VolumeRpc.DELETE_SNAPSHOT, messages -> requeueSnapshots(messages,
                         snapshotManager.deleteSnapshots(snapshotRequests(messages))));
         Map<String, RpcHandler> handlers = Map.of(
+                VolumeRpc.EXTEND_VOLUME, message -> {
+                    if (manager.extendVolume(VolumeObjects.id(message.args().get("volume")), message.context())) {
+                        throw new Retriable.RetryLaterException("the storage is unreachable", null);
+                    }
+                    return null;
+                },
                 VolumeRpc.REVERT_TO_SNAPSHOT, message -> {
                     if (snapshotManager.revert(VolumeObjects.id(message.args().get("volume")),
                             VolumeObjects.id(message.args().get("snapshot")), message.context())) {

@@ -249,6 +249,60 @@ public final class VolumeManager {
     }
 
     /**
+     * {@code extend_volume}: grows a volume whose growth a scheduler claimed; {@code extending} goes back to
+     * its previous status with the new size, or to {@code error_extending} (the claim given back) with a
+     * user message when the driver fails.
+     *
+     * @return whether to try again later (the storage was unreachable, not for long yet)
+     */
+    public boolean extendVolume(String volumeId, RequestContext context) {
+        Volume volume = owned(volumes.findWithoutMetadata(volumeId).orElse(null), volumeId, VolumeStatus.EXTENDING);
+        if (volume == null || volume.extendSize() == null || !volume.extendClaimed()) {
+            return false;
+        }
+        int newSize = volume.extendSize();
+        try {
+            withLock(volumeId, () -> {
+                timer.timedAction("extend_volume", () -> driver.extendVolume(spec(volume), newSize));
+                return null;
+            });
+        } catch (RetriableDriverException e) {
+            if (volume.updatedAt() == null
+                    || Duration.between(volume.updatedAt(), Timestamps.now()).compareTo(giveUpAfter) < 0) {
+                LOG.warn("backend {} unavailable extending volume {}, will retry: {}", backend, volumeId, e.getMessage());
+                return true;
+            }
+            failExtend(volume, context, e);
+            return false;
+        } catch (DriverException e) {
+            failExtend(volume, context, e);
+            return false;
+        }
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("size", newSize);
+        set.put("extend_size", null);
+        set.put("extend_claimed", false);
+        String previous = volume.previousStatus() != null ? volume.previousStatus() : VolumeStatus.AVAILABLE;
+        volumes.transition(volumeId, Set.of(VolumeStatus.EXTENDING), previous, set);
+        CurrentContext.run(context, () -> LOG.info("volume {} extended from {} to {} GiB", volumeId, volume.size(), newSize));
+        return false;
+    }
+
+    private void failExtend(Volume volume, RequestContext context, DriverException e) {
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("extend_size", null);
+        set.put("extend_claimed", false);
+        tx.run(() -> {
+            if (volumes.transition(volume.id(), Set.of(VolumeStatus.EXTENDING), VolumeStatus.ERROR_EXTENDING, set)) {
+                pools.releaseGrowth(volume.host(), volume.extendSize() - volume.size());
+                messages.volumeError(context, volume.projectId(), volume.id(), UserMessage.Action.EXTEND_VOLUME,
+                        UserMessage.Detail.DRIVER_FAILED_EXTEND);
+            }
+        });
+        CurrentContext.run(context, () -> LOG.error("extending volume {} failed: {}", volume.id(), e.getMessage()));
+    }
+
+    /**
      * Finishes what a crash interrupted: volumes of this backend still {@code creating} are created,
      * those still {@code deleting} are deleted. Idempotent, like every operation here.
      */
@@ -266,6 +320,9 @@ public final class VolumeManager {
         try {
             createVolumes(creates);
             deleteVolumes(deletes);
+            for (Volume volume : volumes.findOnBackend(backend, List.of(VolumeStatus.EXTENDING))) {
+                extendVolume(volume.id(), context);
+            }
         } catch (RuntimeException e) {
             LOG.warn("recovery on {} deferred to the re-drive: {}", backend, e.getMessage());
         }
