@@ -86,9 +86,9 @@ class MalformedRequestsIT {
         c.add(post("size not a number", "{\"volume\": {\"size\": \"abc\"}}", 400, "badRequest",
                 "Invalid input for field/attribute size. Value: abc. 'abc' does not match '^[0-9]+$'"));
         c.add(post("fractional size", "{\"volume\": {\"size\": 1.5}}", 400, "badRequest",
-                "Invalid input for field/attribute size. Value: 1.5. 1.5 is not of type 'integer', 'string'"));
+                "Invalid input for field/attribute size. Value: 1.5. 1.5 is not of type 'integer', 'string', 'null'"));
         c.add(post("boolean size", "{\"volume\": {\"size\": true}}", 400, "badRequest",
-                "Invalid input for field/attribute size. Value: True. True is not of type 'integer', 'string'"));
+                "Invalid input for field/attribute size. Value: True. True is not of type 'integer', 'string', 'null'"));
         c.add(post("size 2^31", "{\"volume\": {\"size\": 2147483648}}", 400, "badRequest",
                 "Invalid input for field/attribute size. Value: 2147483648. 2147483648 is greater than the maximum of 2147483647"));
         c.add(post("size 2^63", "{\"volume\": {\"size\": 9223372036854775808}}", 400, "badRequest",
@@ -96,7 +96,7 @@ class MalformedRequestsIT {
         c.add(post("size as huge string", "{\"volume\": {\"size\": \"99999999999999999999\"}}", 400, "badRequest",
                 "Invalid input for field/attribute size. Value: 99999999999999999999. 99999999999999999999 is greater than the maximum of 2147483647"));
         c.add(post("size 1e400", "{\"volume\": {\"size\": 1e400}}", 400, "badRequest",
-                "Invalid input for field/attribute size. Value: inf. inf is not of type 'integer', 'string'"));
+                "Invalid input for field/attribute size. Value: inf. inf is not of type 'integer', 'string', 'null'"));
         c.add(post("300-character name", "{\"volume\": {\"size\": 1, \"name\": \"" + "n".repeat(300) + "\"}}", 400,
                 "badRequest", "Invalid input received: name has 300 characters, more than 255."));
         c.add(post("numeric name", "{\"volume\": {\"size\": 1, \"name\": 5}}", 400, "badRequest",

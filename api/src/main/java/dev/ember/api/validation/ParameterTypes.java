@@ -23,6 +23,11 @@ public final class ParameterTypes {
         return Schema.of().type("integer", "string").pattern("^[0-9]+$").minimum(1).maximum(DB_MAX_INT);
     }
 
+    /** {@code volume_size_allows_null}: what volume create takes (a clone or a volume from a snapshot inherits its size). */
+    public static Schema volumeSizeAllowsNull() {
+        return Schema.of().type("integer", "string", "null").pattern("^[0-9]+$").minimum(1).maximum(DB_MAX_INT);
+    }
+
     /** {@code name_non_mandatory_remove_white_spaces}: string or null, at most 255 characters once stripped. */
     public static Schema optionalName(String field) {
         return Schema.of().type("string", "null").format("name_non_mandatory_remove_white_spaces",

@@ -8,7 +8,7 @@ import static dev.ember.api.validation.ParameterTypes.optionalBoolean;
 import static dev.ember.api.validation.ParameterTypes.optionalDescription;
 import static dev.ember.api.validation.ParameterTypes.optionalName;
 import static dev.ember.api.validation.ParameterTypes.optionalUuid;
-import static dev.ember.api.validation.ParameterTypes.volumeSize;
+import static dev.ember.api.validation.ParameterTypes.volumeSizeAllowsNull;
 
 import dev.ember.api.http.ApiVersion;
 import dev.ember.api.validation.Schema;
@@ -53,7 +53,7 @@ final class VolumeSchemas {
         props.put("snapshot_id", optionalUuid());
         props.put("source_volid", optionalUuid());
         props.put("consistencygroup_id", optionalUuid());
-        props.put("size", volumeSize());
+        props.put("size", volumeSizeAllowsNull());
         props.put("availability_zone", availabilityZone());
         props.put("multiattach", optionalBoolean());
         props.put("image_id", Schema.of().type("string", "null").minLength(0).maxLength(255));

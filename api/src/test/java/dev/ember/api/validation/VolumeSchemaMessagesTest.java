@@ -23,8 +23,8 @@ class VolumeSchemaMessagesTest {
         3.70 | {"volume": {"size": 1, "foo": 1}}    | Invalid input for field/attribute volume. Value: {'size': 1, 'foo': 1}. Additional properties are not allowed ('foo' was unexpected)
         3.0  | {"volume": {"size": -1}}             | Invalid input for field/attribute size. Value: -1. -1 is less than the minimum of 1
         3.0  | {"volume": {"size": 9223372036854775808}} | Invalid input for field/attribute size. Value: 9223372036854775808. 9223372036854775808 is greater than the maximum of 2147483647
-        3.0  | {"volume": {"size": 1.5}}            | Invalid input for field/attribute size. Value: 1.5. 1.5 is not of type 'integer', 'string'
-        3.0  | {"volume": {"size": true}}           | Invalid input for field/attribute size. Value: True. True is not of type 'integer', 'string'
+        3.0  | {"volume": {"size": 1.5}}            | Invalid input for field/attribute size. Value: 1.5. 1.5 is not of type 'integer', 'string', 'null'
+        3.0  | {"volume": {"size": true}}           | Invalid input for field/attribute size. Value: True. True is not of type 'integer', 'string', 'null'
         3.0  | {"volume": {"size": "10"}}           |
         3.0  | {"volume": {"size": 1, "name": 5}}   | Invalid input for field/attribute name. Value: 5. 5 is not of type 'string', 'null'
         3.0  | {"volume": {"size": 1, "metadata": []}} | Invalid input for field/attribute metadata. Value: []. [] is not of type 'object', 'null'

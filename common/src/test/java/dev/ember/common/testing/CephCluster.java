@@ -69,11 +69,25 @@ public final class CephCluster implements AutoCloseable {
         script("down", dir.toString());
     }
 
-    /** Stops only the OSD (the monitors stay): reads and writes then hang until librados's timeouts. */
-    public void stopOsd() throws Exception {
-        Path pid = dir.resolve("pids/osd.pid");
-        long osd = Long.parseLong(Files.readString(pid).trim());
-        ProcessHandle.of(osd).ifPresent(ProcessHandle::destroy);
+    /**
+     * Freezes every daemon (SIGSTOP): the cluster stops answering, as one behind a failed network would, and
+     * clients' calls run into their timeouts. {@link #resume()} lets it go on with its state intact.
+     */
+    public void pause() throws Exception {
+        signal("-STOP");
+    }
+
+    public void resume() throws Exception {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        for (String daemon : List.of("mon", "mgr", "osd")) {
+            Path pid = dir.resolve("pids/" + daemon + ".pid");
+            if (Files.exists(pid)) {
+                run(List.of("kill", signal, Files.readString(pid).trim()), true);
+            }
+        }
     }
 
     public String conf() {

@@ -38,8 +38,11 @@ final class RbdClient implements AutoCloseable {
     static final int ERANGE = 34;
     static final int EINVAL = 22;
 
-    private final Native.Rados rados = Native.rados();
-    private final Native.Rbd rbd = Native.rbd();
+    private static final long NATIVE_STACK_BYTES = 16L << 20;
+
+    /** Bound on a client thread: loading librados runs Ceph's static initialisers on the loading thread's stack. */
+    private volatile Native.Rados rados;
+    private volatile Native.Rbd rbd;
     private final Duration timeout;
     private final ExecutorService calls;
     private Pointer cluster;
@@ -62,13 +65,17 @@ final class RbdClient implements AutoCloseable {
             throws DriverException {
         this.timeout = timeout;
         ThreadPoolExecutor threads = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
-            Thread t = new Thread(r, "rbd-" + pool);
+            // Loading librados builds Ceph's whole option table on the caller's stack: give it room whatever
+            // -Xss the JVM runs with.
+            Thread t = new Thread(null, r, "rbd-" + pool, NATIVE_STACK_BYTES);
             t.setDaemon(true);
             return t;
         });
         threads.allowCoreThreadTimeOut(true);
         this.calls = threads;
         call("connect", () -> {
+            rados = Native.rados();
+            rbd = Native.rbd();
             PointerByReference handle = new PointerByReference();
             check("rados_create2", rados.rados_create2(handle, clusterName, "client." + user, 0));
             Pointer c = handle.getValue();
@@ -410,22 +417,27 @@ final class RbdClient implements AutoCloseable {
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
+    /** Disconnects on a client thread (native teardown wants its stack too), waiting at most the timeout. */
     @Override
     public void close() {
-        calls.shutdown();
-        try {
-            if (calls.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (ioctx != null) {
-                    rados.rados_ioctx_destroy(ioctx);
-                }
-                if (cluster != null) {
-                    rados.rados_shutdown(cluster);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Pointer io = ioctx;
+        Pointer c = cluster;
         ioctx = null;
         cluster = null;
+        if (c != null) {
+            try {
+                calls.submit(() -> {
+                    if (io != null) {
+                        rados.rados_ioctx_destroy(io);
+                    }
+                    rados.rados_shutdown(c);
+                }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+                // a cluster that does not answer keeps its handle; the process is going away
+            }
+        }
+        calls.shutdown();
     }
 }
