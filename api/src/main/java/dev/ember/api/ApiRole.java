@@ -10,6 +10,7 @@ import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.ServiceRepository;
@@ -41,14 +42,14 @@ public class ApiRole {
     @Bean
     public VolumeApi volumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
-            CinderProperties properties) {
-        return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, properties);
+            Quotas quotas, CinderProperties properties) {
+        return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, quotas, properties);
     }
 
     @Bean
     public SnapshotApi snapshotApi(VolumeApi volumeApi, VolumeRepository volumes, SnapshotRepository snapshots,
-            VolumeRpc volumeRpc, Tx tx) {
-        return new SnapshotApi(volumeApi, volumes, snapshots, volumeRpc, tx);
+            VolumeRpc volumeRpc, Tx tx, Quotas quotas) {
+        return new SnapshotApi(volumeApi, volumes, snapshots, volumeRpc, tx, quotas);
     }
 
     @Bean

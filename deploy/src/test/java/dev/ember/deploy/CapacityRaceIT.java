@@ -21,7 +21,8 @@ class CapacityRaceIT {
 
     @Test
     void exactlyTheRoomThereIsGetsUsed() throws Exception {
-        try (InJvmCluster cluster = new InJvmCluster(Map.of("cinder.ember.rpc-consumers", "8"))) {
+        try (InJvmCluster cluster = new InJvmCluster(Map.of("cinder.ember.rpc-consumers", "8",
+                "cinder.quota-volumes", "-1", "cinder.quota-gigabytes", "-1"))) {
             cluster.startApi().startScheduler("sched1").startScheduler("sched2");
             cluster.startVolume("node1", "capped", Map.of("volume_driver", "noop", "noop_capacity_gb", "100",
                     "noop_thin_provisioning", "false"));

@@ -80,6 +80,17 @@ public final class InJvmCluster implements AutoCloseable {
         return new Http("http://127.0.0.1:" + apiPort);
     }
 
+    /** A bean of the first started role that has one (e.g. a repository, to check invariants in the database). */
+    public <T> T bean(Class<T> type) {
+        for (ConfigurableApplicationContext context : contexts) {
+            var beans = context.getBeansOfType(type);
+            if (!beans.isEmpty()) {
+                return beans.values().iterator().next();
+            }
+        }
+        throw new IllegalStateException("no started role has a " + type.getSimpleName());
+    }
+
     public TestDatabase database() {
         return database;
     }

@@ -32,6 +32,8 @@ class InfrastructureRestartIT {
                         "cinder.service-down-time", "4",
                         "cinder.backend-stats-polling-interval", "1",
                         "cinder.ember.redrive-after", "5",
+                        "cinder.quota-volumes", "-1",
+                        "cinder.quota-gigabytes", "-1",
                         "cinder.state-path", System.getProperty("java.io.tmpdir") + "/ember-restart-it"))) {
             cluster.start("restart-api", "cinder-api", Map.of("cinder.host", "api1"));
             cluster.start("restart-scheduler", "cinder-scheduler", Map.of("cinder.host", "sched1"));

@@ -49,6 +49,9 @@ class ThreeProcessDeploymentIT {
         common.put("cinder.database.connection", database.connection());
         common.put("cinder.transport-url", broker.transportUrl());
         common.put("cinder.report-interval", "1");
+        // Many volumes in one project: quotas are not what this test is about.
+        common.put("cinder.quota-volumes", "-1");
+        common.put("cinder.quota-gigabytes", "-1");
         common.put("cinder.service-down-time", Integer.toString(SERVICE_DOWN_TIME));
         common.put("cinder.backend-stats-polling-interval", "2");
         common.put("cinder.ember.redrive-after", "10");

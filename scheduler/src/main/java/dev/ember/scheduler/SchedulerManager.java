@@ -4,6 +4,7 @@ import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.message.UserMessage;
 import dev.ember.common.pool.PoolRepository;
@@ -48,6 +49,7 @@ public final class SchedulerManager {
     private final PoolRepository pools;
     private final MessageRepository messages;
     private final VolumeRpc volumeRpc;
+    private final Quotas quotas;
     private final Tx tx;
     private final Duration patience;
     /**
@@ -63,7 +65,7 @@ public final class SchedulerManager {
      */
     public SchedulerManager(HostManager hosts, List<BackendFilter> filters, List<Weigher> weighers,
             VolumeRepository volumes, dev.ember.common.snapshot.SnapshotRepository snapshots, VolumeTypeCache types,
-            PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx, Duration patience) {
+            PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx, Quotas quotas, Duration patience) {
         this.hosts = hosts;
         this.filters = List.copyOf(filters);
         this.weighers = List.copyOf(weighers);
@@ -74,6 +76,7 @@ public final class SchedulerManager {
         this.messages = messages;
         this.volumeRpc = volumeRpc;
         this.tx = tx;
+        this.quotas = quotas;
         this.patience = patience;
     }
 
@@ -167,6 +170,7 @@ public final class SchedulerManager {
                 back.put("extend_claimed", false);
                 String previous = volume.previousStatus() != null ? volume.previousStatus() : VolumeStatus.AVAILABLE;
                 if (volumes.transition(volumeId, Set.of(VolumeStatus.EXTENDING), previous, back)) {
+                    quotas.cancel(volume.projectId(), quotas.growthOf(volume));
                     messages.volumeError(context, volume.projectId(), volumeId, UserMessage.Action.EXTEND_VOLUME,
                             UserMessage.Detail.NO_BACKEND_AVAILABLE);
                 }

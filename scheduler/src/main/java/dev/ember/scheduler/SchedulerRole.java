@@ -2,6 +2,7 @@ package dev.ember.scheduler;
 
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.Retriable;
@@ -39,11 +40,11 @@ public class SchedulerRole {
     @Bean
     public SchedulerManager schedulerManager(HostManager hosts, CinderProperties properties, VolumeRepository volumes,
             SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages,
-            VolumeRpc volumeRpc, Tx tx) {
+            VolumeRpc volumeRpc, Tx tx, Quotas quotas) {
         return new SchedulerManager(hosts,
                 properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
                 properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
-                volumes, snapshots, types, pools, messages, volumeRpc, tx,
+                volumes, snapshots, types, pools, messages, volumeRpc, tx, quotas,
                 Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
     }
 

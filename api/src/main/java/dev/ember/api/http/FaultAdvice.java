@@ -12,6 +12,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import dev.ember.common.quota.QuotaExceededException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -38,6 +39,12 @@ public class FaultAdvice {
             LOG.warn("volume service: {}", e.getMessage());
         }
         return Faults.entity(new ApiException(e.kind().httpStatus(), e.getMessage()));
+    }
+
+    /** Cinder's {@code QuotaError}s: 413 with the exception's name before its message, as Cinder's fault wrapper. */
+    @ExceptionHandler(QuotaExceededException.class)
+    public ResponseEntity<byte[]> quota(QuotaExceededException e) {
+        return Faults.entity(new ApiException(413, e.apiMessage()));
     }
 
     @ExceptionHandler(AttachmentRepository.NotFoundException.class)

@@ -22,4 +22,14 @@ public final class Policy {
             throw ApiException.forbidden("Policy doesn't allow " + rule + " to be performed.");
         }
     }
+
+    /**
+     * Cinder's {@code admin_or_owner} style rules: admins, or callers of the project the target belongs to; others
+     * get the rule's 403.
+     */
+    public static void requireAdminOrOwner(ApiRequest request, String rule, String targetProjectId) {
+        if (!request.isAdmin() && (targetProjectId == null || !targetProjectId.equals(request.projectId()))) {
+            throw ApiException.forbidden("Policy doesn't allow " + rule + " to be performed.");
+        }
+    }
 }

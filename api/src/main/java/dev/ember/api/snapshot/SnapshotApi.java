@@ -6,6 +6,7 @@ import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.ListQuery;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.rpc.BusUnavailableException;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.snapshot.Snapshot;
@@ -37,14 +38,16 @@ public final class SnapshotApi {
     private final SnapshotRepository snapshots;
     private final VolumeRpc volumeRpc;
     private final Tx tx;
+    private final Quotas quotas;
 
     public SnapshotApi(VolumeApi volumeApi, VolumeRepository volumes, SnapshotRepository snapshots, VolumeRpc volumeRpc,
-            Tx tx) {
+            Tx tx, Quotas quotas) {
         this.volumeApi = volumeApi;
         this.volumes = volumes;
         this.snapshots = snapshots;
         this.volumeRpc = volumeRpc;
         this.tx = tx;
+        this.quotas = quotas;
     }
 
     /**
@@ -81,6 +84,7 @@ public final class SnapshotApi {
                 throw ApiException.invalidVolume("Volume " + volumeId + " status must be " + String.join(", ", valid)
                         + " , but current status is: " + (locked == null ? "deleted" : locked.status()) + ".");
             }
+            quotas.consume(snapshot.projectId(), quotas.of(snapshot));
             snapshots.insert(snapshot);
         });
         try {
@@ -138,7 +142,11 @@ public final class SnapshotApi {
         }
         Volume volume = volumes.findWithoutMetadata(snapshot.volumeId()).orElse(null);
         if (volume == null || volume.host() == null) {
-            snapshots.markDeleted(id, Set.of(SnapshotStatus.DELETING));
+            tx.run(() -> {
+                if (snapshots.markDeleted(id, Set.of(SnapshotStatus.DELETING))) {
+                    quotas.release(snapshot.projectId(), quotas.of(snapshot));
+                }
+            });
             return;
         }
         try {

@@ -12,6 +12,7 @@ import dev.ember.api.http.Pagination;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.json.Json;
 import dev.ember.common.type.VolumeType;
 import dev.ember.common.type.VolumeTypeCache;
@@ -74,10 +75,13 @@ public class TypesController {
     private final VolumeTypeRepository types;
     private final VolumeTypeCache cache;
     private final Tx tx;
+    private final Quotas quotas;
     private final CinderProperties properties;
 
-    public TypesController(VolumeTypeRepository types, VolumeTypeCache cache, Tx tx, CinderProperties properties) {
+    public TypesController(VolumeTypeRepository types, VolumeTypeCache cache, Tx tx, Quotas quotas,
+            CinderProperties properties) {
         this.types = types;
+        this.quotas = quotas;
         this.cache = cache;
         this.tx = tx;
         this.properties = properties;
@@ -173,7 +177,12 @@ public class TypesController {
             throw ApiException.badRequest("The volume type " + id + " is the default volume type and cannot be renamed.");
         }
         try {
-            change(() -> types.update(id, name, description, isPublic));
+            change(() -> {
+                types.update(id, name, description, isPublic);
+                if (name != null && !name.equals(existing.name())) {
+                    quotas.renameType(existing.name(), name);
+                }
+            });
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("Volume Type " + name + " already exists.");
         }

@@ -11,6 +11,7 @@ import dev.ember.common.snapshot.SnapshotStatus;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.rpc.BusUnavailableException;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.VolumeRpc;
@@ -49,11 +50,12 @@ public final class VolumeApi {
     private final SchedulerRpc schedulerRpc;
     private final VolumeRpc volumeRpc;
     private final Tx tx;
+    private final Quotas quotas;
     private final CinderProperties properties;
 
     public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
-            CinderProperties properties) {
+            Quotas quotas, CinderProperties properties) {
         this.volumes = volumes;
         this.attachments = attachments;
         this.snapshots = snapshots;
@@ -62,6 +64,7 @@ public final class VolumeApi {
         this.schedulerRpc = schedulerRpc;
         this.volumeRpc = volumeRpc;
         this.tx = tx;
+        this.quotas = quotas;
         this.properties = properties;
     }
 
@@ -177,11 +180,12 @@ public final class VolumeApi {
                 snapshot == null ? null : snapshot.id(), source == null ? null : source.id(), null,
                 null, null, parent != null && parent.bootable(), type.multiattach(), null, null, true, true, now, null, false,
                 request.metadata(), Map.of(), null, false);
-        if (volume.metadata().isEmpty()) {
+        // The row and its quota usage commit together; over quota, neither does.
+        quotas.checkVolumeSize(context.projectId(), size);
+        tx.run(() -> {
+            quotas.consume(volume.projectId(), quotas.of(volume));
             volumes.insert(volume);
-        } else {
-            tx.run(() -> volumes.insert(volume));
-        }
+        });
         try {
             schedulerRpc.createVolume(context, volume);
         } catch (BusUnavailableException e) {
@@ -241,7 +245,13 @@ public final class VolumeApi {
      */
     public void delete(RequestContext context, String id, boolean cascade) {
         Volume volume = get(context, id);
-        if (volume.host() == null && volumes.markDeleted(id, Set.of(volume.status()))) {
+        if (volume.host() == null && tx.call(() -> {
+            if (!volumes.markDeleted(id, Set.of(volume.status()))) {
+                return false;
+            }
+            quotas.release(volume.projectId(), quotas.of(volume));
+            return true;
+        })) {
             LOG.info("volume {} had no host; deleted", id);
             return;
         }
@@ -292,13 +302,21 @@ public final class VolumeApi {
             throw ApiException.invalidInput("New size for extend must be greater than current size. (current: "
                     + volume.size() + ", extended: " + newSize + ").");
         }
+        quotas.checkVolumeSize(volume.projectId(), newSize);
         String from = attachedAllowed && VolumeStatus.IN_USE.equals(volume.status()) ? VolumeStatus.IN_USE
                 : VolumeStatus.AVAILABLE;
         Map<String, Object> set = new java.util.LinkedHashMap<>();
         set.put("previous_status", from);
         set.put("extend_size", newSize);
         set.put("extend_claimed", false);
-        if (!volumes.transition(id, Set.of(from), VolumeStatus.EXTENDING, set)) {
+        boolean moved = tx.call(() -> {
+            if (!volumes.transition(id, Set.of(from), VolumeStatus.EXTENDING, set)) {
+                return false;
+            }
+            quotas.reserve(volume.projectId(), quotas.growth(volume, newSize));
+            return true;
+        });
+        if (!moved) {
             String current = volumes.findWithoutMetadata(id).map(Volume::status).orElse(volume.status());
             throw ApiException.invalidVolume("Volume " + id + " status must be '{'status': '" + from + "'}' to extend, "
                     + "currently " + current + ".");

@@ -32,6 +32,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param statePath where services keep files that must survive a restart
  * @param schedulerDefaultFilters the scheduler's filters, by Cinder's class names
  * @param schedulerDefaultWeighers the scheduler's weighers, by Cinder's class names or ours
+ * @param quotaVolumes volumes a project may have, unless its quota or the default quota class says otherwise
+ * @param quotaSnapshots snapshots a project may have
+ * @param quotaGigabytes gigabytes of volumes and snapshots a project may have
+ * @param quotaBackups backups a project may have
+ * @param quotaBackupGigabytes gigabytes of backups a project may have
+ * @param quotaGroups groups a project may have
+ * @param perVolumeSizeLimit the largest volume a project may create, in GB (-1: no limit)
+ * @param useDefaultQuotaClass whether the {@code default} quota class's limits override the options above
+ * @param noSnapshotGbQuota whether snapshots do not count against the gigabytes quota
  * @param database {@code [database]}
  * @param ember options Cinder does not have
  * @param backends backend sections by name: option name to value
@@ -55,6 +64,15 @@ public record CinderProperties(
         @DefaultValue({"AvailabilityZoneFilter", "CapacityFilter", "CapabilitiesFilter"})
                 List<String> schedulerDefaultFilters,
         @DefaultValue("LeastLoadedWeigher") List<String> schedulerDefaultWeighers,
+        @DefaultValue("10") int quotaVolumes,
+        @DefaultValue("10") int quotaSnapshots,
+        @DefaultValue("1000") int quotaGigabytes,
+        @DefaultValue("10") int quotaBackups,
+        @DefaultValue("1000") int quotaBackupGigabytes,
+        @DefaultValue("10") int quotaGroups,
+        @DefaultValue("-1") int perVolumeSizeLimit,
+        @DefaultValue("true") boolean useDefaultQuotaClass,
+        @DefaultValue("false") boolean noSnapshotGbQuota,
         @DefaultValue Database database,
         @DefaultValue Ember ember,
         Map<String, Map<String, String>> backends) {

@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
+import dev.ember.common.quota.QuotaRepository;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.rpc.Bus;
 import dev.ember.common.rpc.RpcServer;
 import dev.ember.common.rpc.SchedulerRpc;
@@ -103,6 +105,12 @@ public class CommonConfiguration {
     @Bean
     public PoolRepository poolRepository(JdbcTemplate jdbc, Tx tx, CinderProperties properties) {
         return new PoolRepository(jdbc, tx, !DatabaseUrl.parse(properties.database().connection()).isH2());
+    }
+
+    @Bean
+    public Quotas quotas(JdbcTemplate jdbc, VolumeTypeRepository types, VolumeTypeCache typeCache,
+            CinderProperties properties) {
+        return new Quotas(new QuotaRepository(jdbc), types, typeCache, properties);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.BatchRpcHandler;
@@ -79,7 +80,7 @@ public final class BackendHost implements AutoCloseable {
     public BackendHost(String backendName, DriverConfig config, VolumeDriver driver, CinderProperties properties,
             VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, PoolRepository pools,
-            ServiceRepository services, MessageRepository messages, Tx tx, SchedulerRpc schedulerRpc,
+            ServiceRepository services, MessageRepository messages, Tx tx, Quotas quotas, SchedulerRpc schedulerRpc,
             RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         this.backend = properties.host() + "@" + backendName;
         this.config = config;
@@ -95,9 +96,10 @@ public final class BackendHost implements AutoCloseable {
                 () -> healthy);
         VolumeLocks locks = new VolumeLocks();
         this.manager = new VolumeManager(backend, driver, volumes, attachments, snapshots, types, pools, messages, tx,
-                meters, Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks);
+                meters, Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks,
+                quotas);
         this.snapshotManager = new SnapshotManager(backend, driver, volumes, snapshots, messages, tx, locks,
-                new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()));
+                new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas);
         this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, tx, locks,
                 new DriverTimer(backend, meters), manager);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -4,6 +4,7 @@ import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.message.UserMessage;
 import dev.ember.common.snapshot.Snapshot;
@@ -52,10 +53,11 @@ final class SnapshotManager {
     private final DriverTimer timer;
     private final VolumeManager volumeManager;
     private final Duration giveUpAfter;
+    private final Quotas quotas;
 
     SnapshotManager(String backend, VolumeDriver driver, VolumeRepository volumes, SnapshotRepository snapshots,
             MessageRepository messages, Tx tx, VolumeLocks locks, DriverTimer timer, VolumeManager volumeManager,
-            Duration giveUpAfter) {
+            Duration giveUpAfter, Quotas quotas) {
         this.backend = backend;
         this.driver = driver;
         this.volumes = volumes;
@@ -66,6 +68,7 @@ final class SnapshotManager {
         this.timer = timer;
         this.volumeManager = volumeManager;
         this.giveUpAfter = giveUpAfter;
+        this.quotas = quotas;
     }
 
     /**
@@ -126,7 +129,11 @@ final class SnapshotManager {
                             VolumeManager.snapshotSpec(owned.snapshot())));
                     return null;
                 });
-                snapshots.markDeleted(owned.snapshot().id(), Set.of(SnapshotStatus.DELETING));
+                tx.run(() -> {
+                    if (snapshots.markDeleted(owned.snapshot().id(), Set.of(SnapshotStatus.DELETING))) {
+                        quotas.release(owned.snapshot().projectId(), quotas.of(owned.snapshot()));
+                    }
+                });
                 CurrentContext.run(request.context(), () -> LOG.info("snapshot {} deleted", owned.snapshot().id()));
             } catch (RetriableDriverException e) {
                 LOG.warn("backend {} unavailable deleting snapshot {}, will retry: {}", backend, owned.snapshot().id(),

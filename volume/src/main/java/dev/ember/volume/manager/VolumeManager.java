@@ -8,6 +8,7 @@ import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.message.UserMessage;
 import dev.ember.common.pool.PoolRepository;
@@ -63,10 +64,12 @@ public final class VolumeManager {
     private final VolumeLocks locks;
     private final AttachmentRepository attachments;
     private final SnapshotRepository snapshots;
+    private final Quotas quotas;
 
     public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, AttachmentRepository attachments,
             SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters,
-            Duration giveUpAfter, Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets, VolumeLocks locks) {
+            Duration giveUpAfter, Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets, VolumeLocks locks,
+            Quotas quotas) {
         this.backend = backend;
         this.driver = driver;
         this.volumes = volumes;
@@ -81,6 +84,7 @@ public final class VolumeManager {
         this.attachments = attachments;
         this.snapshots = snapshots;
         this.locks = locks;
+        this.quotas = quotas;
     }
 
     /** One operation asked of this backend: the volume and who asked. */
@@ -215,7 +219,11 @@ public final class VolumeManager {
                     for (Snapshot snapshot : snapshots.ofVolume(volume.id())) {
                         SnapshotCapable capable = Capabilities.require(driver, SnapshotCapable.class, "delete_snapshot");
                         timer.timedAction("delete_snapshot", () -> capable.deleteSnapshot(spec(volume), snapshotSpec(snapshot)));
-                        snapshots.markDeleted(snapshot.id(), Set.of(SnapshotStatus.DELETING));
+                        tx.run(() -> {
+                            if (snapshots.markDeleted(snapshot.id(), Set.of(SnapshotStatus.DELETING))) {
+                                quotas.release(snapshot.projectId(), quotas.of(snapshot));
+                            }
+                        });
                     }
                     timer.timedAction("delete_volume", () -> driver.deleteVolume(spec(volume)));
                     return null;
@@ -236,6 +244,8 @@ public final class VolumeManager {
             for (Volume volume : deleted) {
                 if (volumes.markDeleted(volume.id(), Set.of(VolumeStatus.DELETING))) {
                     pools.release(volume.host(), volume.size());
+                    quotas.release(volume.projectId(), quotas.of(volume));
+                    quotas.cancel(volume.projectId(), quotas.growthOf(volume));
                     attachments.deleteAllOf(volume.id());
                 }
             }
@@ -283,7 +293,11 @@ public final class VolumeManager {
         set.put("extend_size", null);
         set.put("extend_claimed", false);
         String previous = volume.previousStatus() != null ? volume.previousStatus() : VolumeStatus.AVAILABLE;
-        volumes.transition(volumeId, Set.of(VolumeStatus.EXTENDING), previous, set);
+        tx.run(() -> {
+            if (volumes.transition(volumeId, Set.of(VolumeStatus.EXTENDING), previous, set)) {
+                quotas.commit(volume.projectId(), quotas.growthOf(volume));
+            }
+        });
         CurrentContext.run(context, () -> LOG.info("volume {} extended from {} to {} GiB", volumeId, volume.size(), newSize));
         return false;
     }
@@ -295,6 +309,7 @@ public final class VolumeManager {
         tx.run(() -> {
             if (volumes.transition(volume.id(), Set.of(VolumeStatus.EXTENDING), VolumeStatus.ERROR_EXTENDING, set)) {
                 pools.releaseGrowth(volume.host(), volume.extendSize() - volume.size());
+                quotas.cancel(volume.projectId(), quotas.growthOf(volume));
                 messages.volumeError(context, volume.projectId(), volume.id(), UserMessage.Action.EXTEND_VOLUME,
                         UserMessage.Detail.DRIVER_FAILED_EXTEND);
             }

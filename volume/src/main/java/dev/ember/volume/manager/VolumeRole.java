@@ -4,6 +4,7 @@ import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Tx;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.RpcServer;
@@ -32,7 +33,7 @@ public class VolumeRole {
     public VolumeService volumeService(CinderProperties properties, VolumeRepository volumes,
             AttachmentRepository attachments, SnapshotRepository snapshots, VolumeTypeCache types,
             PoolRepository pools, ServiceRepository services, MessageRepository messages, Tx tx,
-            SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology, MeterRegistry meters) {
+            Quotas quotas, SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         if (properties.enabledBackends().isEmpty()) {
             throw new IllegalArgumentException("cinder-volume needs at least one backend in enabled_backends");
         }
@@ -50,7 +51,7 @@ public class VolumeRole {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             hosts.add(new BackendHost(name, config, driver, properties, volumes, attachments, snapshots, types, pools, services,
-                    messages, tx, schedulerRpc, rpcServer, topology, meters));
+                    messages, tx, quotas, schedulerRpc, rpcServer, topology, meters));
         }
         return new VolumeService(hosts);
     }
