@@ -10,6 +10,7 @@ import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.db.Tx;
+import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.quota.Quotas;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.VolumeRpc;
@@ -42,8 +43,9 @@ public class ApiRole {
     @Bean
     public VolumeApi volumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
-            Quotas quotas, CinderProperties properties) {
-        return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, quotas, properties);
+            Quotas quotas, PoolRepository pools, CinderProperties properties) {
+        return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, quotas, pools,
+                properties);
     }
 
     @Bean

@@ -120,8 +120,8 @@ public final class Redriver implements AutoCloseable {
     }
 
     /**
-     * Snapshots still creating or deleting, and volumes still reverting, without progress: their message is
-     * sent again to the backend of their volume (every handler is idempotent).
+     * Snapshots still creating or deleting, and volumes still extending, retyping or reverting, without progress:
+     * their message is sent again (every handler is idempotent).
      */
     private void redriveSnapshots(Instant before, Instant now) {
         for (Snapshot snapshot : snapshots.findStale(List.of(SnapshotStatus.CREATING, SnapshotStatus.DELETING), before, BATCH)) {
@@ -163,6 +163,21 @@ public final class Redriver implements AutoCloseable {
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("re-drive of the extend of {} failed, will try again: {}", volume.id(), e.getMessage());
+                }
+            });
+        }
+        for (Volume volume : volumes.findStale(List.of(VolumeStatus.RETYPING), before, BATCH)) {
+            if (!volumes.touchIfUnchanged(volume, now) || volume.host() == null || volume.retypeTypeId() == null) {
+                continue;
+            }
+            redriven.increment();
+            RequestContext context = RequestContext.internal();
+            CurrentContext.run(context, () -> {
+                LOG.info("re-driving the retype of volume {} to type {}", volume.id(), volume.retypeTypeId());
+                try {
+                    scheduler.retype(context, volume.id());
+                } catch (RuntimeException e) {
+                    LOG.warn("re-drive of the retype of {} failed, will try again: {}", volume.id(), e.getMessage());
                 }
             });
         }

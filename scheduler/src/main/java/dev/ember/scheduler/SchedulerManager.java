@@ -50,6 +50,7 @@ public final class SchedulerManager {
     private final MessageRepository messages;
     private final VolumeRpc volumeRpc;
     private final Quotas quotas;
+    private final dev.ember.common.volume.Retypes retypes;
     private final Tx tx;
     private final Duration patience;
     /**
@@ -65,7 +66,8 @@ public final class SchedulerManager {
      */
     public SchedulerManager(HostManager hosts, List<BackendFilter> filters, List<Weigher> weighers,
             VolumeRepository volumes, dev.ember.common.snapshot.SnapshotRepository snapshots, VolumeTypeCache types,
-            PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx, Quotas quotas, Duration patience) {
+            PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx, Quotas quotas,
+            dev.ember.common.volume.Retypes retypes, Duration patience) {
         this.hosts = hosts;
         this.filters = List.copyOf(filters);
         this.weighers = List.copyOf(weighers);
@@ -77,6 +79,7 @@ public final class SchedulerManager {
         this.volumeRpc = volumeRpc;
         this.tx = tx;
         this.quotas = quotas;
+        this.retypes = retypes;
         this.patience = patience;
     }
 
@@ -181,6 +184,43 @@ public final class SchedulerManager {
         CurrentContext.run(context, () -> LOG.info("growth of volume {} to {} GiB claimed on {}", volumeId,
                 claimed.extendSize(), claimed.host()));
         volumeRpc.extendVolume(context, claimed, claimed.extendSize());
+        return false;
+    }
+
+    /**
+     * Cinder's scheduler {@code retype} ({@code find_retype_backend}) without migration: the volume's own pool must
+     * pass the filters for the new type (capacity is not asked again: the volume is already there); then its
+     * backend is told to retype it. A pool that does not suit the type ends the retype: the volume goes back to its
+     * previous status and keeps its type, as Cinder does with {@code migration_policy=never}.
+     *
+     * @return whether to try again later (the volume's backend looks down, not for long yet)
+     */
+    public boolean retype(RequestContext context, String volumeId) {
+        Volume volume = volumes.findWithoutMetadata(volumeId).orElse(null);
+        if (volume == null || !VolumeStatus.RETYPING.equals(volume.status()) || volume.retypeTypeId() == null
+                || volume.host() == null) {
+            LOG.debug("volume {} is not retyping; nothing to schedule", volumeId);
+            return false;
+        }
+        Instant now = Timestamps.now();
+        BackendState state = hosts.backends(now).stream().filter(b -> b.pool().equals(volume.host())).findFirst().orElse(null);
+        if (state != null && !state.active()
+                && Duration.between(firstSeenWaiting(volumeId, now), now).compareTo(patience) < 0) {
+            return true;
+        }
+        waitingSince.remove(volumeId);
+        VolumeType type = types.byId(volume.retypeTypeId()).orElse(null);
+        RequestSpec spec = new RequestSpec(volumeId, 0, volume.availabilityZone(),
+                type == null ? Map.of() : type.extraSpecs(), volume.host());
+        boolean suits = type != null && state != null && state.active() && filters.stream().allMatch(f -> f.passes(state, spec));
+        if (!suits) {
+            if (retypes.abandon(volume)) {
+                CurrentContext.run(context, () -> LOG.warn("Current backend not valid for volume {} with type {}, "
+                        + "migration not allowed; the volume keeps its type", volumeId, volume.retypeTypeId()));
+            }
+            return false;
+        }
+        volumeRpc.retype(context, volume, volume.retypeTypeId(), volume.retypePolicy());
         return false;
     }
 

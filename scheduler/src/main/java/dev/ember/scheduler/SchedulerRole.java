@@ -40,11 +40,11 @@ public class SchedulerRole {
     @Bean
     public SchedulerManager schedulerManager(HostManager hosts, CinderProperties properties, VolumeRepository volumes,
             SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages,
-            VolumeRpc volumeRpc, Tx tx, Quotas quotas) {
+            VolumeRpc volumeRpc, Tx tx, Quotas quotas, dev.ember.common.volume.Retypes retypes) {
         return new SchedulerManager(hosts,
                 properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
                 properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
-                volumes, snapshots, types, pools, messages, volumeRpc, tx, quotas,
+                volumes, snapshots, types, pools, messages, volumeRpc, tx, quotas, retypes,
                 Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
     }
 
@@ -103,8 +103,14 @@ public class SchedulerRole {
                 }
                 return null;
             };
+            RpcHandler retype = message -> {
+                if (manager.retype(message.context(), VolumeObjects.id(message.args().get("volume")))) {
+                    throw new Retriable.RetryLaterException("the volume's backend is down; waiting for it", null);
+                }
+                return null;
+            };
             rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities,
-                    SchedulerRpc.EXTEND_VOLUME, extend), Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes),
+                    SchedulerRpc.EXTEND_VOLUME, extend, SchedulerRpc.RETYPE, retype), Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes),
                     properties.ember().rpcConsumers());
             String fanoutQueue = Topics.SCHEDULER_FANOUT + "_" + UUID.randomUUID().toString().replace("-", "");
             topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);

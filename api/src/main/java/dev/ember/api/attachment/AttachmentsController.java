@@ -3,6 +3,7 @@ package dev.ember.api.attachment;
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
+import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Pagination;
 import dev.ember.common.attachment.Attachment;
@@ -30,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 public class AttachmentsController {
 
     /** Filters a non-admin may use ({@code resource_filters.json}); {@code instance_id} names {@code instance_uuid}. */
-    private static final Set<String> USER_FILTERS = Set.of("volume_id", "status", "instance_id", "attach_status");
+    private static final Set<String> USER_FILTERS = ResourceFilters.of("attachment");
     private static final int NEW_ATTACH = 27;
     private static final int NEW_ATTACH_COMPLETION = 44;
 

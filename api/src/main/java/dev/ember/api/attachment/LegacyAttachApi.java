@@ -200,6 +200,33 @@ public final class LegacyAttachApi {
         volumeRpc.detachVolume(context, volume, attachmentId);
     }
 
+    /**
+     * {@code os-force_detach} (admin): withdraws access (every host's when no connector is given), then detaches;
+     * an attachment that does not exist or a volume in the wrong state is Cinder's 400.
+     */
+    public void forceDetach(RequestContext context, String volumeId, JsonNode connector, String attachmentId) {
+        Volume volume = volumeApi.get(context, volumeId);
+        requireHostOnBackend(volume);
+        try {
+            volumeRpc.terminateConnection(context, volume, connector, true);
+        } catch (CinderFault e) {
+            if (e.kind() == CinderFault.Kind.BACKEND) {
+                LOG.warn("terminate_connection of volume {} failed: {}", volumeId, e.getMessage());
+                throw new ApiException(500, "Unable to terminate volume connection from backend.");
+            }
+            throw e;
+        }
+        try {
+            volumeRpc.detachVolume(context, volume, attachmentId);
+        } catch (CinderFault e) {
+            if (e.kind() == CinderFault.Kind.NOT_FOUND || e.kind() == CinderFault.Kind.INVALID_VOLUME) {
+                String type = e.kind() == CinderFault.Kind.NOT_FOUND ? "VolumeAttachmentNotFound" : "InvalidVolume";
+                throw ApiException.badRequest("Error force detaching volume - " + type + ": " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
     private static void requireHostOnBackend(Volume volume) {
         if (volume.host() == null) {
             throw ApiException.invalidVolume("Volume " + volume.id() + " has no host: it is " + volume.status() + ".");

@@ -3,10 +3,12 @@ package dev.ember.api.snapshot;
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
+import dev.ember.api.http.MetadataBodies;
 import dev.ember.api.http.ListFilters;
 import dev.ember.api.http.ListRequest;
 import dev.ember.api.http.Params;
 import dev.ember.api.http.Policy;
+import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.json.Json;
@@ -45,7 +47,7 @@ public class SnapshotsController {
 
     /** What snapshot lists accept ({@code resource_filters.json} "snapshot"). */
     private static final ListFilters.Resource SNAPSHOTS = new ListFilters.Resource(
-            Set.of("name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota"),
+            ResourceFilters.of("snapshot"),
             SnapshotRepository.COLUMNS,
             Set.of("use_quota", "deleted"),
             Map.of("name", "display_name", "name~", "display_name~", "description~", "display_description~",
@@ -190,22 +192,22 @@ public class SnapshotsController {
 
     @GetMapping("/v3/snapshots/{id}/metadata")
     public ResponseEntity<byte[]> metadataIndex(HttpServletRequest http, @PathVariable String id) {
-        return Responses.ok(metadataBody("metadata", snapshots.metadata(ApiRequest.of(http).context(), id)));
+        return Responses.ok(MetadataBodies.body("metadata", snapshots.metadata(ApiRequest.of(http).context(), id)));
     }
 
     @PostMapping("/v3/snapshots/{id}/metadata")
     public ResponseEntity<byte[]> metadataCreate(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
-        Map<String, String> metadata = checkedMetadata(JsonBodies.read(http, body), "metadata");
-        return Responses.ok(metadataBody("metadata",
+        Map<String, String> metadata = MetadataBodies.checked(JsonBodies.read(http, body), "metadata");
+        return Responses.ok(MetadataBodies.body("metadata",
                 snapshots.updateMetadata(ApiRequest.of(http).context(), id, metadata, false)));
     }
 
     @PutMapping("/v3/snapshots/{id}/metadata")
     public ResponseEntity<byte[]> metadataReplace(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
-        Map<String, String> metadata = checkedMetadata(JsonBodies.read(http, body), "metadata");
-        return Responses.ok(metadataBody("metadata",
+        Map<String, String> metadata = MetadataBodies.checked(JsonBodies.read(http, body), "metadata");
+        return Responses.ok(MetadataBodies.body("metadata",
                 snapshots.updateMetadata(ApiRequest.of(http).context(), id, metadata, true)));
     }
 
@@ -215,68 +217,21 @@ public class SnapshotsController {
         if (!metadata.containsKey(key)) {
             throw SnapshotApi.metadataNotFound(id, key);
         }
-        return Responses.ok(metadataBody("meta", Map.of(key, metadata.get(key))));
+        return Responses.ok(MetadataBodies.body("meta", Map.of(key, metadata.get(key))));
     }
 
     @PutMapping("/v3/snapshots/{id}/metadata/{key}")
     public ResponseEntity<byte[]> metadataUpdateKey(HttpServletRequest http, @PathVariable String id,
             @PathVariable String key, @RequestBody(required = false) byte[] body) {
-        Map<String, String> item = checkedMetadata(JsonBodies.read(http, body), "meta");
-        if (!item.containsKey(key)) {
-            throw ApiException.badRequest("Request body and URI mismatch");
-        }
-        if (item.size() > 1) {
-            throw ApiException.badRequest("Request body contains too many items");
-        }
+        Map<String, String> item = MetadataBodies.checkedItem(JsonBodies.read(http, body), key);
         snapshots.updateMetadata(ApiRequest.of(http).context(), id, item, false);
-        return Responses.ok(metadataBody("meta", item));
+        return Responses.ok(MetadataBodies.body("meta", item));
     }
 
     @DeleteMapping("/v3/snapshots/{id}/metadata/{key}")
     public ResponseEntity<byte[]> metadataDelete(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         snapshots.deleteMetadata(ApiRequest.of(http).context(), id, key);
         return Responses.okEmptyHtml();
-    }
-
-    /**
-     * Cinder's {@code assert_valid_body} and {@code check_metadata_properties}: the element must be an object of
-     * strings, keys of 1 to 255 characters, values of at most 255 (longer ones are a 413).
-     */
-    private static Map<String, String> checkedMetadata(JsonNode body, String element) {
-        JsonNode node = body == null ? null : body.get(element);
-        if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("Missing required element '" + element + "' in request body.");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (var entry : node.properties()) {
-            String key = entry.getKey();
-            if (key.isEmpty()) {
-                throw ApiException.badRequest("Invalid metadata: Invalid input received: Metadata key:  has 0 characters, "
-                        + "less than 1.");
-            }
-            if (!entry.getValue().isString()) {
-                throw ApiException.badRequest("Invalid metadata: Invalid input received: Value for metadata key: " + key
-                        + " is not a string or unicode");
-            }
-            if (key.codePointCount(0, key.length()) > 255) {
-                throw new ApiException(413, "Invalid metadata size: Metadata property key " + key
-                        + " greater than 255 characters.");
-            }
-            String value = entry.getValue().asString();
-            if (value.codePointCount(0, value.length()) > 255) {
-                throw new ApiException(413, "Invalid metadata size: Metadata property key " + key
-                        + " value greater than 255 characters.");
-            }
-            out.put(key, value);
-        }
-        return out;
-    }
-
-    private static ObjectNode metadataBody(String element, Map<String, String> metadata) {
-        ObjectNode node = Json.object();
-        ObjectNode inner = node.putObject(element);
-        metadata.forEach(inner::put);
-        return node;
     }
 
     private static Map<String, String> metadata(JsonNode value) {

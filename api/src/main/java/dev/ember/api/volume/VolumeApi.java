@@ -11,6 +11,7 @@ import dev.ember.common.snapshot.SnapshotStatus;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.quota.Quotas;
 import dev.ember.common.rpc.BusUnavailableException;
 import dev.ember.common.rpc.SchedulerRpc;
@@ -51,11 +52,12 @@ public final class VolumeApi {
     private final VolumeRpc volumeRpc;
     private final Tx tx;
     private final Quotas quotas;
+    private final PoolRepository pools;
     private final CinderProperties properties;
 
     public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
-            Quotas quotas, CinderProperties properties) {
+            Quotas quotas, PoolRepository pools, CinderProperties properties) {
         this.volumes = volumes;
         this.attachments = attachments;
         this.snapshots = snapshots;
@@ -65,6 +67,7 @@ public final class VolumeApi {
         this.volumeRpc = volumeRpc;
         this.tx = tx;
         this.quotas = quotas;
+        this.pools = pools;
         this.properties = properties;
     }
 
@@ -179,7 +182,7 @@ public final class VolumeApi {
                 request.name(), request.description(), null, null, null, type.id(), type.name(),
                 snapshot == null ? null : snapshot.id(), source == null ? null : source.id(), null,
                 null, null, parent != null && parent.bootable(), type.multiattach(), null, null, true, true, now, null, false,
-                request.metadata(), Map.of(), null, false);
+                request.metadata(), Map.of(), null, false, null, null);
         // The row and its quota usage commit together; over quota, neither does.
         quotas.checkVolumeSize(context.projectId(), size);
         tx.run(() -> {
@@ -212,6 +215,10 @@ public final class VolumeApi {
         return attachments.attachedOf(volumeIds);
     }
 
+    public VolumeRepository.Summary summary(ListQuery query) {
+        return volumes.summary(query);
+    }
+
     public int count(ListQuery query) {
         return volumes.count(query);
     }
@@ -238,15 +245,27 @@ public final class VolumeApi {
         return get(context, id);
     }
 
+    /** Every status a forced delete accepts: any but deleting itself. */
+    private static final Set<String> FORCE_DELETABLE = forceDeletable();
+
+    private static Set<String> forceDeletable() {
+        Set<String> statuses = new java.util.HashSet<>(VolumeStatus.ALL);
+        statuses.add(VolumeStatus.REVERTING);
+        statuses.add(VolumeStatus.ERROR_DELETING);
+        statuses.remove(VolumeStatus.DELETING);
+        return Set.copyOf(statuses);
+    }
+
     /**
      * Deletes a volume (Cinder's rules): one never placed on a backend is removed here at once; any
-     * other must be detached and in a deletable status, moves to {@code deleting} with one
-     * compare-and-swap, and its backend is asked to delete it.
+     * other must be detached, not migrating, in no group and (unless forced) in a deletable status; it moves to
+     * {@code deleting} with one compare-and-swap, and its backend is asked to delete it.
      */
-    public void delete(RequestContext context, String id, boolean cascade) {
+    public void delete(RequestContext context, String id, boolean cascade, boolean force) {
         Volume volume = get(context, id);
         if (volume.host() == null && tx.call(() -> {
-            if (!volumes.markDeleted(id, Set.of(volume.status()))) {
+            // Only while no scheduler has placed it meanwhile.
+            if (!volumes.markDeleted(id, Set.of(volume.status()), VolumeRepository.Guard.NO_HOST)) {
                 return false;
             }
             quotas.release(volume.projectId(), quotas.of(volume));
@@ -264,9 +283,10 @@ public final class VolumeApi {
             if (!own.isEmpty() && !cascade) {
                 return false;
             }
-            if (!volumes.transition(id, VolumeStatus.DELETABLE, VolumeStatus.DELETING,
+            if (!volumes.transition(id, force ? FORCE_DELETABLE : VolumeStatus.DELETABLE, VolumeStatus.DELETING,
                     Map.of("terminated_at", Timestamps.now()), VolumeRepository.Guard.NOT_ATTACHED,
-                    VolumeRepository.Guard.HAS_HOST)) {
+                    VolumeRepository.Guard.HAS_HOST, VolumeRepository.Guard.NOT_MIGRATING,
+                    VolumeRepository.Guard.NOT_IN_GROUP)) {
                 return false;
             }
             for (Snapshot snapshot : own) {
@@ -364,6 +384,164 @@ public final class VolumeApi {
         } catch (BusUnavailableException e) {
             LOG.warn("volume {} is reverting but its message was not sent ({}); the re-drive will send it", id, e.getMessage());
         }
+    }
+
+    /**
+     * {@code os-reset_status} (admin; Cinder's {@code VolumeAdminController._reset_status}): sets the statuses asked
+     * for whatever they were, except that a volume cannot be reset to deleting, nor to in-use without attachments.
+     * Unlike Cinder, what an interrupted extend or retype had reserved or claimed is given back, so a reset never
+     * leaves quota or capacity counted for growth that will not happen. {@code attach_status=detached} removes
+     * every attachment, as Cinder does.
+     *
+     * @param migrationStatus the new migration status; {@code "none"} clears it
+     */
+    public void resetStatus(RequestContext context, String id, String status, String attachStatus, String migrationStatus) {
+        get(context, id);
+        if (VolumeStatus.DELETING.equals(status)) {
+            throw ApiException.badRequest("Cannot reset-state to " + status);
+        }
+        if (VolumeStatus.IN_USE.equals(status) && attachments.ofVolume(id).isEmpty()) {
+            throw ApiException.badRequest("Cannot reset-state to in-use because volume does not have any attachments.");
+        }
+        tx.run(() -> {
+            if (!volumes.lock(id)) {
+                throw ApiException.volumeNotFound(id);
+            }
+            Volume current = volumes.findWithoutMetadata(id).orElseThrow(() -> ApiException.volumeNotFound(id));
+            Map<String, Object> set = new java.util.LinkedHashMap<>();
+            if (attachStatus != null) {
+                set.put("attach_status", attachStatus);
+            }
+            if (migrationStatus != null) {
+                set.put("migration_status", "none".equals(migrationStatus) ? null : migrationStatus);
+            }
+            String newStatus = status != null ? status : current.status();
+            if (!newStatus.equals(current.status())) {
+                if (VolumeStatus.EXTENDING.equals(current.status())) {
+                    set.put("extend_size", null);
+                    set.put("extend_claimed", false);
+                    quotas.cancel(current.projectId(), quotas.growthOf(current));
+                    if (current.extendClaimed()) {
+                        pools.releaseGrowth(current.host(), current.extendSize() - current.size());
+                    }
+                }
+                if (VolumeStatus.RETYPING.equals(current.status())) {
+                    set.put("retype_type_id", null);
+                    set.put("retype_policy", null);
+                    quotas.cancel(current.projectId(), quotas.retypeShare(current));
+                }
+            }
+            volumes.transition(id, Set.of(current.status()), newStatus, set);
+            if (VolumeStatus.DETACHED.equals(attachStatus)) {
+                attachments.deleteAllOf(id);
+                volumes.deleteAdminMetadata(id, "attached_mode");
+            }
+        });
+        LOG.info("volume {} reset to status {}, attach status {}, migration status {}", id, status, attachStatus,
+                migrationStatus);
+    }
+
+    /** {@code os-set_bootable}: refused only in maintenance, as every volume update. */
+    public void setBootable(RequestContext context, String id, boolean bootable) {
+        Volume volume = get(context, id);
+        if (VolumeStatus.MAINTENANCE.equals(volume.status())) {
+            throw ApiException.invalidVolume("The volume cannot be updated during maintenance.");
+        }
+        volumes.update(id, Map.of("bootable", bootable));
+    }
+
+    /** {@code os-update_readonly_flag}: the {@code readonly} admin metadata, of available volumes only. */
+    public void updateReadonly(RequestContext context, String id, boolean readonly) {
+        Volume volume = get(context, id);
+        if (!VolumeStatus.AVAILABLE.equals(volume.status())) {
+            throw ApiException.invalidVolume("Volume " + id + " status must be available to update readonly flag, but "
+                    + "current status is: " + volume.status() + ".");
+        }
+        volumes.setAdminMetadata(id, Map.of("readonly", readonly ? "True" : "False"), false);
+    }
+
+    /**
+     * Cinder's {@code retype} without migration: the volume (available or in use, not migrating, in no group)
+     * moves to {@code retyping} with the new type's share of the per-type quotas reserved, in one transaction;
+     * a scheduler then checks that its backend suits the new type and the backend retypes it in place. Anything
+     * that would need the volume to move is refused, whatever {@code migration_policy} says, since Ember does not
+     * migrate.
+     */
+    public void retype(RequestContext context, String id, String newType, String migrationPolicy) {
+        Volume volume = get(context, id);
+        VolumeType type = types.byNameOrId(newType).orElseThrow(() -> ApiException.notFound(
+                VolumeTypeRepository.looksLikeUuid(newType) ? "Volume type " + newType + " could not be found."
+                        : "Volume type with name " + newType + " could not be found."));
+        if (type.multiattach() != volume.multiattach() && !VolumeStatus.AVAILABLE.equals(volume.status())) {
+            throw ApiException.invalidInput("Invalid volume_type passed, retypes affecting multiattach are only allowed "
+                    + "on available volumes, the specified volume however currently has a status of: " + volume.status() + ".");
+        }
+        String refused = "Retype needs volume to be in available or in-use state, not be part of an active migration "
+                + "or a consistency group, requested type has to be different that the one from the volume, and for "
+                + "in-use volumes front-end qos specs cannot change.";
+        if (type.id().equals(volume.volumeTypeId())) {
+            throw ApiException.invalidVolume(refused);
+        }
+        String policy = migrationPolicy == null ? "never" : migrationPolicy;
+        boolean moved = tx.call(() -> {
+            Map<String, Object> set = new java.util.LinkedHashMap<>();
+            set.put("previous_status", volume.status());
+            set.put("retype_type_id", type.id());
+            set.put("retype_policy", policy);
+            if (!volumes.transition(id, Set.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE), VolumeStatus.RETYPING, set,
+                    VolumeRepository.Guard.NOT_MIGRATING, VolumeRepository.Guard.NOT_IN_GROUP)) {
+                return false;
+            }
+            quotas.reserve(volume.projectId(), quotas.typeShare(volume, type.name()));
+            return true;
+        });
+        if (!moved) {
+            throw ApiException.invalidVolume(refused);
+        }
+        Volume retyping = volumes.findWithoutMetadata(id).orElse(volume);
+        try {
+            schedulerRpc.retype(context, retyping, type.id(), policy);
+        } catch (BusUnavailableException e) {
+            LOG.warn("volume {} is retyping but its message was not sent ({}); the re-drive will send it", id, e.getMessage());
+        }
+    }
+
+    // ----- metadata (cinder/api/v3/volume_metadata.py) -------------------------------------------
+
+    /** The volume's own metadata (not the admin keys its detail view also shows). */
+    public Map<String, String> metadata(RequestContext context, String id) {
+        return get(context, id).metadata();
+    }
+
+    /** Sets keys; with {@code replace} the given map becomes the whole metadata. Refused in maintenance. */
+    public Map<String, String> updateMetadata(RequestContext context, String id, Map<String, String> metadata, boolean replace) {
+        Volume volume = get(context, id);
+        if (VolumeStatus.MAINTENANCE.equals(volume.status())) {
+            throw ApiException.invalidVolume("The volume metadata cannot be updated when the volume is in maintenance mode.");
+        }
+        tx.run(() -> {
+            if (replace) {
+                volumes.metadata().replace(id, metadata);
+            } else {
+                volumes.metadata().merge(id, metadata);
+            }
+        });
+        return get(context, id).metadata();
+    }
+
+    public void deleteMetadata(RequestContext context, String id, String key) {
+        Volume volume = get(context, id);
+        if (!volume.metadata().containsKey(key)) {
+            throw metadataNotFound(id, key);
+        }
+        if (VolumeStatus.MAINTENANCE.equals(volume.status())) {
+            throw ApiException.invalidVolume("The volume metadata cannot be deleted when the volume is in maintenance mode.");
+        }
+        volumes.metadata().delete(id, key);
+    }
+
+    public static ApiException metadataNotFound(String id, String key) {
+        return ApiException.notFound("Volume " + id + " has no metadata with key " + key + ".");
     }
 
     private VolumeType resolveType(String requested) {

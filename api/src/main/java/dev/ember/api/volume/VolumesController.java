@@ -7,6 +7,8 @@ import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.ListFilters;
 import dev.ember.api.http.ListRequest;
 import dev.ember.api.http.Params;
+import dev.ember.api.http.Policy;
+import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.config.CinderProperties;
@@ -74,6 +76,25 @@ public class VolumesController {
         return list(ApiRequest.of(http), true);
     }
 
+    /** {@code GET /v3/volumes/summary} (3.12; metadata from 3.36): the caller's volumes, or all for an admin asking. */
+    @GetMapping("/v3/volumes/summary")
+    public ResponseEntity<byte[]> summary(HttpServletRequest http) {
+        ApiRequest request = ApiRequest.of(http);
+        request.requireVersion(12);
+        ListRequest list = ListRequest.read(withoutUnversioned(request), properties.osapiMaxLimit(), VOLUMES);
+        VolumeRepository.Summary summary = list.query() == null ? new VolumeRepository.Summary(0, 0, Map.of())
+                : volumes.summary(list.query());
+        tools.jackson.databind.node.ObjectNode root = dev.ember.common.json.Json.object();
+        tools.jackson.databind.node.ObjectNode inner = root.putObject("volume-summary");
+        inner.put("total_count", summary.count());
+        inner.put("total_size", summary.totalSize());
+        if (request.version().atLeast(36)) {
+            tools.jackson.databind.node.ObjectNode metadata = inner.putObject("metadata");
+            summary.metadata().forEach((key, values) -> values.forEach(metadata.putArray(key)::add));
+        }
+        return Responses.ok(root);
+    }
+
     @GetMapping("/v3/volumes/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -108,14 +129,18 @@ public class VolumesController {
         ApiRequest request = ApiRequest.of(http);
         Map<String, String> params = Pagination.parse(request.query());
         boolean cascade = Params.bool("cascade", params.get("cascade"));
-        volumes.delete(request.context(), id, cascade);
+        // 3.23: an admin may force the delete of a volume in any status.
+        boolean force = request.version().atLeast(23) && Params.bool("force", params.get("force"));
+        if (force) {
+            Policy.requireAdmin(request, "volume:force_delete");
+        }
+        volumes.delete(request.context(), id, cascade, force);
         return Responses.acceptedEmpty();
     }
 
     /** What volume lists accept ({@code resource_filters.json} "volume"; group_id from 3.10, consumes_quota 3.65). */
     private static final ListFilters.Resource VOLUMES = new ListFilters.Resource(
-            Set.of("name", "status", "metadata", "bootable", "migration_status", "availability_zone", "group_id", "size",
-                    "created_at", "updated_at", "consumes_quota"),
+            ResourceFilters.of("volume"),
             VolumeRepository.COLUMNS,
             Set.of("bootable", "multiattach", "deleted", "use_quota", "shared_targets"),
             Map.of("name", "display_name", "name~", "display_name~", "description~", "display_description~",

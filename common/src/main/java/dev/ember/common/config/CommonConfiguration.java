@@ -114,6 +114,11 @@ public class CommonConfiguration {
     }
 
     @Bean
+    public dev.ember.common.volume.Retypes retypes(VolumeRepository volumes, Quotas quotas, Tx tx) {
+        return new dev.ember.common.volume.Retypes(volumes, quotas, tx);
+    }
+
+    @Bean
     public MessageRepository messageRepository(JdbcTemplate jdbc) {
         return new MessageRepository(jdbc);
     }

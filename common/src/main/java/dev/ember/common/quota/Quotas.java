@@ -45,6 +45,28 @@ public class Quotas {
         return volume.useQuota() ? QuotaResources.volume(volume.volumeTypeName(), volume.size()) : Map.of();
     }
 
+    /**
+     * What a volume counts for in the per-type resources of {@code typeName} ({@code volumes_<t>},
+     * {@code gigabytes_<t>}): what a retype moves from the old type to the new.
+     */
+    public Map<String, Integer> typeShare(Volume volume, String typeName) {
+        if (!volume.useQuota() || typeName == null) {
+            return Map.of();
+        }
+        Map<String, Integer> share = new LinkedHashMap<>();
+        share.put(QuotaResources.VOLUMES + "_" + typeName, 1);
+        share.put(QuotaResources.GIGABYTES + "_" + typeName, volume.size());
+        return share;
+    }
+
+    /** What the retype in progress of a volume ({@code retype_type_id}) reserved. */
+    public Map<String, Integer> retypeShare(Volume volume) {
+        if (volume.retypeTypeId() == null) {
+            return Map.of();
+        }
+        return typeShare(volume, typeCache.byId(volume.retypeTypeId()).map(VolumeType::name).orElse(null));
+    }
+
     /** What a snapshot counts for. */
     public Map<String, Integer> of(Snapshot snapshot) {
         if (!snapshot.useQuota()) {

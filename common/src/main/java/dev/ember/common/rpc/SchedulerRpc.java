@@ -10,6 +10,7 @@ public final class SchedulerRpc {
 
     public static final String CREATE_VOLUME = "create_volume";
     public static final String EXTEND_VOLUME = "extend_volume";
+    public static final String RETYPE = "retype";
     public static final String UPDATE_SERVICE_CAPABILITIES = "update_service_capabilities";
     static final String VERSION = "3.0";
 
@@ -50,6 +51,22 @@ public final class SchedulerRpc {
         spec.putObject("volume_properties").put("size", newSize - volume.size());
         args.putObject("filter_properties");
         bus.cast(Topics.SCHEDULER, RpcMessage.cast(EXTEND_VOLUME, args, VERSION, context));
+    }
+
+    /**
+     * Asks some scheduler whether the volume's backend suits its new type (Cinder's {@code retype}); the type and
+     * policy asked for are also on the volume's row ({@code retype_type_id}, {@code retype_policy}).
+     */
+    public void retype(RequestContext context, Volume volume, String newTypeId, String migrationPolicy) {
+        ObjectNode args = Json.object();
+        args.set("volume", VolumeObjects.primitive(volume));
+        ObjectNode spec = args.putObject("request_spec");
+        spec.put("volume_id", volume.id());
+        spec.putObject("volume_type").put("id", newTypeId);
+        spec.put("migration_policy", migrationPolicy);
+        spec.putArray("availability_zones").add(volume.availabilityZone());
+        args.putObject("filter_properties");
+        bus.cast(Topics.SCHEDULER, RpcMessage.cast(RETYPE, args, VERSION, context));
     }
 
     /**

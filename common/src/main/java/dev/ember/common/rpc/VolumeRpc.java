@@ -20,6 +20,7 @@ public final class VolumeRpc {
     public static final String TERMINATE_CONNECTION = "terminate_connection";
     public static final String DETACH_VOLUME = "detach_volume";
     public static final String EXTEND_VOLUME = "extend_volume";
+    public static final String RETYPE = "retype";
     public static final String CREATE_SNAPSHOT = "create_snapshot";
     public static final String DELETE_SNAPSHOT = "delete_snapshot";
     public static final String REVERT_TO_SNAPSHOT = "revert_to_snapshot";
@@ -60,6 +61,24 @@ public final class VolumeRpc {
         args.put("new_size", newSize);
         args.putArray("reservations");
         cast(volume.backend(), EXTEND_VOLUME, args, context);
+    }
+
+    /**
+     * {@code retype} (cast): gives the volume its new type where it is; the scheduler found its backend suits the
+     * type ({@code host} is that backend, as Cinder sends the destination).
+     */
+    public void retype(RequestContext context, Volume volume, String newTypeId, String migrationPolicy) {
+        ObjectNode args = Json.object();
+        args.set("volume", VolumeObjects.primitive(volume));
+        args.put("new_type_id", newTypeId);
+        ObjectNode host = args.putObject("host");
+        host.put("host", volume.host());
+        host.putNull("cluster_name");
+        host.putObject("capabilities");
+        args.put("migration_policy", migrationPolicy);
+        args.putArray("reservations");
+        args.putArray("old_reservations");
+        cast(volume.backend(), RETYPE, args, context);
     }
 
     /** {@code create_snapshot} (cast) to the backend of the snapshot's volume. */

@@ -52,7 +52,9 @@ public record Volume(
         Map<String, String> metadata,
         Map<String, String> adminMetadata,
         Integer extendSize,
-        boolean extendClaimed) {
+        boolean extendClaimed,
+        String retypeTypeId,
+        String retypePolicy) {
 
     /** Admin metadata keys Cinder shows among a volume's metadata ({@code add_visible_admin_metadata}). */
     public static final java.util.Set<String> VISIBLE_ADMIN_METADATA = java.util.Set.of("readonly", "attached_mode");
@@ -93,7 +95,7 @@ public record Volume(
                 displayDescription, providerLocation, providerAuth, providerId, volumeTypeId, volumeTypeName,
                 snapshotId, sourceVolid, encryptionKeyId, consistencygroupId, groupId, bootable, multiattach,
                 replicationStatus, serviceUuid, sharedTargets, useQuota, createdAt, at, deleted, metadata, adminMetadata,
-                extendSize, extendClaimed);
+                extendSize, extendClaimed, retypeTypeId, retypePolicy);
     }
 
     public Volume withMetadata(Map<String, String> newMetadata, Map<String, String> newAdminMetadata) {
@@ -102,6 +104,6 @@ public record Volume(
                 displayDescription, providerLocation, providerAuth, providerId, volumeTypeId, volumeTypeName,
                 snapshotId, sourceVolid, encryptionKeyId, consistencygroupId, groupId, bootable, multiattach,
                 replicationStatus, serviceUuid, sharedTargets, useQuota, createdAt, updatedAt, deleted, newMetadata,
-                newAdminMetadata, extendSize, extendClaimed);
+                newAdminMetadata, extendSize, extendClaimed, retypeTypeId, retypePolicy);
     }
 }

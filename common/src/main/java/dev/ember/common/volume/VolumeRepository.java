@@ -3,6 +3,7 @@ package dev.ember.common.volume;
 import dev.ember.common.db.Conditions;
 import dev.ember.common.db.Keyset;
 import dev.ember.common.db.ListQuery;
+import dev.ember.common.db.MetadataTable;
 import dev.ember.common.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,7 +36,7 @@ public class VolumeRepository {
             "host", "attach_status", "migration_status", "previous_status", "scheduled_at", "launched_at",
             "terminated_at", "provider_location", "provider_auth", "provider_id", "service_uuid",
             "shared_targets", "size", "deleted", "deleted_at", "availability_zone", "replication_status", "bootable",
-            "extend_size", "extend_claimed");
+            "extend_size", "extend_claimed", "multiattach", "volume_type_id", "retype_type_id", "retype_policy");
 
     /** The columns of {@code volumes} a list may filter or sort on (Cinder accepts any model column). */
     public static final Set<String> COLUMNS = Set.of(
@@ -48,9 +49,37 @@ public class VolumeRepository {
             "deleted_at", "deleted");
 
     private final JdbcTemplate jdbc;
+    private final MetadataTable metadata;
 
     public VolumeRepository(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+        this.metadata = new MetadataTable(jdbc, "volume_metadata", "volume_id");
+    }
+
+    /** The volumes' user metadata ({@code volume_metadata}). */
+    public MetadataTable metadata() {
+        return metadata;
+    }
+
+    /**
+     * Sets columns of a live volume that are not its status (for example {@code bootable}).
+     *
+     * @return whether the volume exists
+     */
+    public boolean update(String id, Map<String, Object> set) {
+        StringBuilder sql = new StringBuilder("UPDATE volumes SET updated_at = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(Timestamps.toDb(Timestamps.now()));
+        for (Map.Entry<String, Object> column : set.entrySet()) {
+            if (!SETTABLE.contains(column.getKey())) {
+                throw new IllegalArgumentException("not a settable volume column: " + column.getKey());
+            }
+            sql.append(", ").append(column.getKey()).append(" = ?");
+            args.add(column.getValue() instanceof Instant instant ? Timestamps.toDb(instant) : column.getValue());
+        }
+        sql.append(" WHERE id = ? AND deleted = FALSE");
+        args.add(id);
+        return jdbc.update(sql.toString(), args.toArray()) > 0;
     }
 
     /** Extra conditions a transition may require besides the expected statuses. */
@@ -69,6 +98,8 @@ public class VolumeRepository {
         MULTIATTACH("multiattach = TRUE"),
         /** Volumes that are not multiattach only. */
         NOT_MULTIATTACH("multiattach = FALSE"),
+        /** The volume belongs to no group or consistency group. */
+        NOT_IN_GROUP("(group_id IS NULL OR group_id = '') AND (consistencygroup_id IS NULL OR consistencygroup_id = '')"),
         /** The volume has no live snapshot (Cinder's {@code volume_has_snapshots_filter}, negated). */
         NO_SNAPSHOTS("NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.volume_id = volumes.id AND s.deleted = FALSE)");
 
@@ -189,14 +220,14 @@ public class VolumeRepository {
         return transition(id, from, to, Map.of());
     }
 
-    /** Soft-deletes the volume if it is still in {@code from}; its metadata rows stay with it. */
-    public boolean markDeleted(String id, Collection<String> from) {
+    /** Soft-deletes the volume if it is still in {@code from} and the guards hold; its metadata rows stay with it. */
+    public boolean markDeleted(String id, Collection<String> from, Guard... guards) {
         Instant now = Timestamps.now();
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("deleted", true);
         set.put("deleted_at", now);
         set.put("terminated_at", now);
-        return transition(id, from, VolumeStatus.DELETED, set);
+        return transition(id, from, VolumeStatus.DELETED, set, guards);
     }
 
     /**
@@ -221,14 +252,8 @@ public class VolumeRepository {
     }
 
     /** Replaces the volume's metadata with {@code metadata}. */
-    public void replaceMetadata(String id, Map<String, String> metadata) {
-        jdbc.update("DELETE FROM volume_metadata WHERE volume_id = ?", id);
-        Object now = Timestamps.toDb(Timestamps.now());
-        List<Object[]> rows = new ArrayList<>();
-        metadata.forEach((key, value) -> rows.add(new Object[] {id, key, value, now}));
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate("INSERT INTO volume_metadata (volume_id, `key`, `value`, created_at) VALUES (?,?,?,?)", rows);
-        }
+    public void replaceMetadata(String id, Map<String, String> newMetadata) {
+        metadata.replace(id, newMetadata);
     }
 
     /** Live volumes placed on {@code backend} ({@code host@backend}) whose status is one of {@code statuses}. */
@@ -286,6 +311,29 @@ public class VolumeRepository {
     }
 
     /** How many volumes match the query's filters (Cinder's {@code with_count}). */
+    /** Cinder's volume summary: how many volumes match, their total size, and each metadata key's distinct values. */
+    public record Summary(int count, long totalSize, Map<String, List<String>> metadata) {
+    }
+
+    /** The {@link Summary} of the volumes {@code query} matches (its page and sort are ignored). */
+    public Summary summary(ListQuery query) {
+        query.requireColumns(COLUMNS);
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" FROM volumes v WHERE v.deleted = FALSE");
+        Conditions.append("v", query, "volume_metadata", "volume_id", where, args);
+        long[] totals = new long[2];
+        jdbc.query("SELECT COUNT(*), COALESCE(SUM(v.size), 0)" + where, rs -> {
+            totals[0] = rs.getLong(1);
+            totals[1] = rs.getLong(2);
+        }, args.toArray());
+        Map<String, List<String>> metadata = new TreeMap<>();
+        jdbc.query("SELECT DISTINCT m.`key`, m.`value` FROM volume_metadata m WHERE m.volume_id IN (SELECT v.id" + where
+                + ") ORDER BY m.`key`, m.`value`", rs -> {
+                    metadata.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+                }, args.toArray());
+        return new Summary((int) totals[0], totals[1], metadata);
+    }
+
     public int count(ListQuery query) {
         query.requireColumns(COLUMNS);
         List<Object> args = new ArrayList<>();
@@ -427,7 +475,9 @@ public class VolumeRepository {
                 Map.of(),
                 Map.of(),
                 (Integer) rs.getObject("extend_size", Integer.class),
-                rs.getBoolean("extend_claimed"));
+                rs.getBoolean("extend_claimed"),
+                rs.getString("retype_type_id"),
+                rs.getString("retype_policy"));
     }
 
     /** The marker of a list names no visible volume. */

@@ -20,6 +20,14 @@ public final class VolumeStatus {
     public static final String DOWNLOADING = "downloading";
     public static final String REVERTING = "reverting";
     public static final String MAINTENANCE = "maintenance";
+    public static final String RETYPING = "retyping";
+    public static final String AWAITING_TRANSFER = "awaiting-transfer";
+
+    /** Every status Cinder's API may set ({@code cinder/objects/fields.py VolumeStatus.ALL}), in Cinder's order. */
+    public static final java.util.List<String> ALL = java.util.List.of(CREATING, AVAILABLE, DELETING, ERROR, ERROR_DELETING,
+            ERROR_MANAGING, "managing", ATTACHING, IN_USE, DETACHING, MAINTENANCE, "restoring-backup", ERROR_RESTORING,
+            RESERVED, AWAITING_TRANSFER, "backing-up", "error_backing-up", ERROR_EXTENDING, DOWNLOADING, "uploading",
+            RETYPING, EXTENDING);
     /** Not a Cinder status: a soft-deleted row's last status. */
     public static final String DELETED = "deleted";
 

@@ -66,7 +66,7 @@ class VolumeRepositoryIT {
         return new Volume(UUID.randomUUID().toString(), "u", project, null, null, 1, "nova", VolumeStatus.CREATING,
                 VolumeStatus.DETACHED, null, null, null, null, null, name, null, null, null, null, typeId, null, null,
                 null, null, null, null, false, false, null, null, null, true, created, null, false,
-                Map.of("k", "v", "emoji", "😀 日本"), Map.of(), null, false);
+                Map.of("k", "v", "emoji", "😀 日本"), Map.of(), null, false, null, null);
     }
 
     @Test

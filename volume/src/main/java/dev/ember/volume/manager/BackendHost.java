@@ -80,7 +80,8 @@ public final class BackendHost implements AutoCloseable {
     public BackendHost(String backendName, DriverConfig config, VolumeDriver driver, CinderProperties properties,
             VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, PoolRepository pools,
-            ServiceRepository services, MessageRepository messages, Tx tx, Quotas quotas, SchedulerRpc schedulerRpc,
+            ServiceRepository services, MessageRepository messages, Tx tx, Quotas quotas,
+            dev.ember.common.volume.Retypes retypes, SchedulerRpc schedulerRpc,
             RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         this.backend = properties.host() + "@" + backendName;
         this.config = config;
@@ -97,7 +98,7 @@ public final class BackendHost implements AutoCloseable {
         VolumeLocks locks = new VolumeLocks();
         this.manager = new VolumeManager(backend, driver, volumes, attachments, snapshots, types, pools, messages, tx,
                 meters, Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks,
-                quotas);
+                quotas, retypes);
         this.snapshotManager = new SnapshotManager(backend, driver, volumes, snapshots, messages, tx, locks,
                 new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas);
         this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, tx, locks,
@@ -144,6 +145,12 @@ public final class BackendHost implements AutoCloseable {
         Map<String, RpcHandler> handlers = Map.of(
                 VolumeRpc.EXTEND_VOLUME, message -> {
                     if (manager.extendVolume(VolumeObjects.id(message.args().get("volume")), message.context())) {
+                        throw new Retriable.RetryLaterException("the storage is unreachable", null);
+                    }
+                    return null;
+                },
+                VolumeRpc.RETYPE, message -> {
+                    if (manager.retype(VolumeObjects.id(message.args().get("volume")), message.context())) {
                         throw new Retriable.RetryLaterException("the storage is unreachable", null);
                     }
                     return null;

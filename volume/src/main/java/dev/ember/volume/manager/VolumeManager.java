@@ -13,6 +13,7 @@ import dev.ember.common.message.MessageRepository;
 import dev.ember.common.message.UserMessage;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.rpc.Retriable;
+import dev.ember.common.type.VolumeType;
 import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.volume.Hosts;
 import dev.ember.common.volume.Volume;
@@ -26,6 +27,7 @@ import dev.ember.volume.spi.SnapshotCapable;
 import dev.ember.volume.spi.SnapshotSpec;
 import dev.ember.volume.spi.ModelUpdate;
 import dev.ember.volume.spi.RetriableDriverException;
+import dev.ember.volume.spi.RetypeCapable;
 import dev.ember.volume.spi.VolumeDriver;
 import dev.ember.volume.spi.VolumeSpec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,11 +67,12 @@ public final class VolumeManager {
     private final AttachmentRepository attachments;
     private final SnapshotRepository snapshots;
     private final Quotas quotas;
+    private final dev.ember.common.volume.Retypes retypes;
 
     public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, AttachmentRepository attachments,
             SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters,
             Duration giveUpAfter, Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets, VolumeLocks locks,
-            Quotas quotas) {
+            Quotas quotas, dev.ember.common.volume.Retypes retypes) {
         this.backend = backend;
         this.driver = driver;
         this.volumes = volumes;
@@ -85,6 +88,7 @@ public final class VolumeManager {
         this.snapshots = snapshots;
         this.locks = locks;
         this.quotas = quotas;
+        this.retypes = retypes;
     }
 
     /** One operation asked of this backend: the volume and who asked. */
@@ -245,7 +249,12 @@ public final class VolumeManager {
                 if (volumes.markDeleted(volume.id(), Set.of(VolumeStatus.DELETING))) {
                     pools.release(volume.host(), volume.size());
                     quotas.release(volume.projectId(), quotas.of(volume));
+                    // A forced delete may interrupt an extend or a retype: what they held goes too.
                     quotas.cancel(volume.projectId(), quotas.growthOf(volume));
+                    quotas.cancel(volume.projectId(), quotas.retypeShare(volume));
+                    if (volume.extendClaimed() && volume.extendSize() != null) {
+                        pools.releaseGrowth(volume.host(), volume.extendSize() - volume.size());
+                    }
                     attachments.deleteAllOf(volume.id());
                 }
             }
@@ -299,6 +308,47 @@ public final class VolumeManager {
             }
         });
         CurrentContext.run(context, () -> LOG.info("volume {} extended from {} to {} GiB", volumeId, volume.size(), newSize));
+        return false;
+    }
+
+    /**
+     * {@code retype}: the backend gives the volume its new type in place ({@link RetypeCapable}); a driver that
+     * cannot, or refuses, ends the retype with the volume keeping its type (Cinder's "Retype requires migration
+     * but is not allowed."). Idempotent: a volume no longer retyping is left alone.
+     *
+     * @return whether to try again later (the storage was unreachable, not for long yet)
+     */
+    public boolean retype(String volumeId, RequestContext context) {
+        Volume volume = owned(volumes.findWithoutMetadata(volumeId).orElse(null), volumeId, VolumeStatus.RETYPING);
+        if (volume == null || volume.retypeTypeId() == null) {
+            return false;
+        }
+        VolumeType newType = types.byId(volume.retypeTypeId()).orElse(null);
+        boolean retyped = false;
+        String why = "the backend cannot change a volume's type in place";
+        if (newType != null && driver instanceof RetypeCapable capable) {
+            try {
+                retyped = withLock(volumeId, () -> timer.timed("retype",
+                        () -> capable.retype(spec(volume), newType.extraSpecs())));
+                why = "the backend would have to move the volume";
+            } catch (RetriableDriverException e) {
+                if (volume.updatedAt() == null
+                        || Duration.between(volume.updatedAt(), Timestamps.now()).compareTo(giveUpAfter) < 0) {
+                    LOG.warn("backend {} unavailable retyping volume {}, will retry: {}", backend, volumeId, e.getMessage());
+                    return true;
+                }
+                why = e.getMessage();
+            } catch (DriverException e) {
+                why = e.getMessage();
+            }
+        }
+        if (retyped && retypes.complete(volume, newType)) {
+            CurrentContext.run(context, () -> LOG.info("volume {} retyped to {}", volumeId, newType.name()));
+        } else if (!retyped && retypes.abandon(volume)) {
+            String reason = why;
+            CurrentContext.run(context, () -> LOG.warn("Retype requires migration but is not allowed: volume {} keeps its "
+                    + "type ({})", volumeId, reason));
+        }
         return false;
     }
 

@@ -18,7 +18,7 @@ class ConnectionInfosTest {
     private static Volume volume(Map<String, String> adminMetadata, String encryptionKeyId) {
         return new Volume("v1", "u", "p", "h@b#b", null, 1, "nova", "reserved", "reserved", null, null, null, null, null,
                 null, null, null, null, null, "t1", "type", null, null, encryptionKeyId, null, null, false, false, null,
-                null, null, true, Instant.now(), null, false, Map.of(), adminMetadata, null, false);
+                null, null, true, Instant.now(), null, false, Map.of(), adminMetadata, null, false, null, null);
     }
 
     private static ConnectionInfo iscsi() {

@@ -3,6 +3,7 @@ package dev.ember.volume.drivers.file;
 import dev.ember.volume.spi.BackendStats;
 import dev.ember.volume.spi.Capacity;
 import dev.ember.volume.spi.CloneCapable;
+import dev.ember.volume.spi.RetypeCapable;
 import dev.ember.volume.spi.RevertCapable;
 import dev.ember.volume.spi.SnapshotCapable;
 import dev.ember.volume.spi.SnapshotSpec;
@@ -26,7 +27,8 @@ import java.util.Map;
  * Snapshots are sparse copies {@code snapshot-<id>} beside the volumes; volumes from snapshots and clones
  * are sparse copies too, independent of their source.
  */
-final class FileDriver implements VolumeDriver, ConnectionCapable, SnapshotCapable, CloneCapable, RevertCapable {
+final class FileDriver implements VolumeDriver, ConnectionCapable, SnapshotCapable, CloneCapable,
+        RevertCapable, RetypeCapable {
 
     private final String pool;
     private final SparseFiles files;
@@ -61,6 +63,12 @@ final class FileDriver implements VolumeDriver, ConnectionCapable, SnapshotCapab
     @Override
     public void deleteVolume(VolumeSpec volume) throws DriverException {
         files.delete(volume);
+    }
+
+    /** Retypes in place: sparse files do not depend on the volume type. */
+    @Override
+    public boolean retype(VolumeSpec volume, java.util.Map<String, String> newExtraSpecs) {
+        return true;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.ember.volume.spi.Connector;
 import dev.ember.volume.spi.DriverErrorCode;
 import dev.ember.volume.spi.DriverException;
 import dev.ember.volume.spi.ModelUpdate;
+import dev.ember.volume.spi.RetypeCapable;
 import dev.ember.volume.spi.VolumeDriver;
 import dev.ember.volume.spi.VolumeSpec;
 import dev.ember.volume.targets.ChapCredentials;
@@ -26,7 +27,7 @@ import java.util.Set;
  * it is attached to, so only they can log in. As with Cinder's tgt and LIO helpers, CHAP is always on
  * ({@code use_chap_auth} is not read).
  */
-final class IscsiDriver implements VolumeDriver, ConnectionCapable {
+final class IscsiDriver implements VolumeDriver, ConnectionCapable, RetypeCapable {
 
     private final String pool;
     private final BlockSource source;
@@ -66,6 +67,12 @@ final class IscsiDriver implements VolumeDriver, ConnectionCapable {
     public void deleteVolume(VolumeSpec volume) throws DriverException {
         targets.remove(iqn(volume));
         source.delete(volume);
+    }
+
+    /** Retypes in place: the block source and target do not depend on the volume type. */
+    @Override
+    public boolean retype(VolumeSpec volume, java.util.Map<String, String> newExtraSpecs) {
+        return true;
     }
 
     @Override

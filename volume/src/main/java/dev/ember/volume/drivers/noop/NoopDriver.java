@@ -3,6 +3,7 @@ package dev.ember.volume.drivers.noop;
 import dev.ember.volume.spi.BackendStats;
 import dev.ember.volume.spi.Capacity;
 import dev.ember.volume.spi.CloneCapable;
+import dev.ember.volume.spi.RetypeCapable;
 import dev.ember.volume.spi.RevertCapable;
 import dev.ember.volume.spi.SnapshotCapable;
 import dev.ember.volume.spi.SnapshotSpec;
@@ -23,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Records volumes in memory and nothing else: the control plane at full speed, with capacity taken
  * from configuration. What it records is lost on restart, which its idempotent operations tolerate.
  */
-final class NoopDriver implements VolumeDriver, ConnectionCapable, SnapshotCapable, CloneCapable, RevertCapable {
+final class NoopDriver implements VolumeDriver, ConnectionCapable, SnapshotCapable, CloneCapable,
+        RevertCapable, RetypeCapable {
 
     private final String pool;
     private final long capacityGb;
@@ -62,6 +64,12 @@ final class NoopDriver implements VolumeDriver, ConnectionCapable, SnapshotCapab
     @Override
     public void deleteVolume(VolumeSpec volume) {
         sizes.remove(volume.name());
+    }
+
+    /** Retypes in place: nothing is stored. */
+    @Override
+    public boolean retype(VolumeSpec volume, java.util.Map<String, String> newExtraSpecs) {
+        return true;
     }
 
     @Override

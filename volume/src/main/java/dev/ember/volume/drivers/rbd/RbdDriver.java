@@ -11,6 +11,7 @@ import dev.ember.volume.spi.DriverException;
 import dev.ember.volume.spi.ModelUpdate;
 import dev.ember.volume.spi.PoolStats;
 import dev.ember.volume.spi.RetriableDriverException;
+import dev.ember.volume.spi.RetypeCapable;
 import dev.ember.volume.spi.RevertCapable;
 import dev.ember.volume.spi.SnapshotCapable;
 import dev.ember.volume.spi.SnapshotSpec;
@@ -45,7 +46,8 @@ import tools.jackson.databind.ObjectMapper;
  * Every call is bounded by {@code rados_connect_timeout}: a cluster that stops answering makes calls fail
  * with a retriable error, and {@link #stats()} failing marks the backend down.
  */
-final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapable, CloneCapable, RevertCapable {
+final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapable, CloneCapable,
+        RevertCapable, RetypeCapable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RbdDriver.class);
     private static final long GIB = 1L << 30;
@@ -246,6 +248,12 @@ final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapabl
                 removeDeletedParent(grandparent);
             }
         }
+    }
+
+    /** Retypes in place: an RBD image does not depend on the volume type (Cinder's RBD driver retypes in place too). */
+    @Override
+    public boolean retype(VolumeSpec volume, java.util.Map<String, String> newExtraSpecs) {
+        return true;
     }
 
     @Override
