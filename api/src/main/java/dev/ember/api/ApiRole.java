@@ -16,6 +16,7 @@ import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.ServiceRepository;
 import dev.ember.common.type.VolumeTypeCache;
+import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.VolumeRepository;
 import java.nio.file.Path;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -43,9 +44,10 @@ public class ApiRole {
     @Bean
     public VolumeApi volumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
-            Quotas quotas, PoolRepository pools, CinderProperties properties) {
+            Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
+            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties) {
         return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, quotas, pools,
-                properties);
+                typeRepository, qosSpecs, properties);
     }
 
     @Bean

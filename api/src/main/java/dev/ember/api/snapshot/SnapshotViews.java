@@ -1,7 +1,7 @@
 package dev.ember.api.snapshot;
 
 import dev.ember.api.http.ApiRequest;
-import dev.ember.api.http.Pagination;
+import dev.ember.api.http.Links;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;
 import dev.ember.common.snapshot.Snapshot;
@@ -66,13 +66,8 @@ final class SnapshotViews {
         ArrayNode items = node.putArray("snapshots");
         snapshots.forEach(s -> items.add(detail ? detail(request, s, true) : summary(s)));
         int itemCount = count != null && count > 0 ? count : snapshots.size();
-        if (!snapshots.isEmpty() && limit <= itemCount) {
-            ObjectNode next = Json.object();
-            next.put("rel", "next");
-            next.put("href", request.selfUrl(detail ? "snapshots/detail" : "snapshots") + "?"
-                    + Pagination.nextQuery(request.query(), snapshots.get(snapshots.size() - 1).id()));
-            node.putArray("snapshots_links").add(next);
-        }
+        Links.nextIfFull(node, "snapshots_links", request, detail ? "snapshots/detail" : "snapshots", limit, itemCount,
+                snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1).id());
         if (count != null) {
             node.put("count", count);
         }

@@ -11,7 +11,6 @@ import dev.ember.api.http.Policy;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
 import dev.ember.common.config.CinderProperties;
-import dev.ember.common.json.Json;
 import dev.ember.common.snapshot.Snapshot;
 import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.snapshot.SnapshotStatus;
@@ -30,7 +29,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code /v3/snapshots}: create, list (summary and detail), show, update, delete, metadata, and the actions

@@ -113,7 +113,7 @@ public class TypesController {
                 }
             }
         }
-        List<VolumeType> all = new ArrayList<>(types.list(isPublic));
+        List<VolumeType> all = new ArrayList<>(types.listFor(isPublic, request.projectId()));
         all.sort(Comparator.comparing(VolumeType::createdAt).thenComparing(VolumeType::id).reversed());
         return Responses.ok(TypeViews.list(request, all));
     }
@@ -194,7 +194,7 @@ public class TypesController {
         ApiRequest request = ApiRequest.of(http);
         Policy.requireAdmin(request, Policy.TYPES_MANAGE);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
-        if (type.name().equals(properties.defaultVolumeType())) {
+        if (type.name().equals(properties.defaultVolumeType()) || types.isProjectDefault(id)) {
             throw ApiException.badRequest("The volume type " + id + " is a default volume type and cannot be deleted.");
         }
         boolean deleted = tx.call(() -> types.deleteIfUnused(id));
@@ -272,13 +272,110 @@ public class TypesController {
         return Responses.emptyJson(202);
     }
 
-    /** A type the caller may see: public ones, and private ones for admins. */
+    /** A type the caller may see: public ones, private ones its project has access to, any for admins. */
     private VolumeType visible(ApiRequest request, String id) {
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
-        if (!type.isPublic() && !request.isAdmin()) {
+        if (!type.isPublic() && !request.isAdmin() && !types.hasAccess(id, request.projectId())) {
             throw typeNotFound(id);
         }
         return type;
+    }
+
+    // ----- access to private types (cinder/api/contrib/volume_type_access.py) ----------------------
+
+    @GetMapping("/v3/types/{id}/os-volume-type-access")
+    public ResponseEntity<byte[]> accessList(HttpServletRequest http, @PathVariable String id) {
+        ApiRequest request = ApiRequest.of(http);
+        Policy.requireAdmin(request, "volume_extension:volume_type_access:get_all_for_type");
+        VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
+        if (type.isPublic()) {
+            throw ApiException.notFound("Access list not available for public volume types.");
+        }
+        ObjectNode node = Json.object();
+        var list = node.putArray("volume_type_access");
+        for (String project : types.accessOf(id)) {
+            ObjectNode item = list.addObject();
+            item.put("volume_type_id", id);
+            item.put("project_id", project);
+        }
+        return Responses.ok(node);
+    }
+
+    private static Schema projectAccess(String action) {
+        return Schema.of().type("object")
+                .property(action, Schema.of().type("object").property("project", ParameterTypes.uuid())
+                        .required("project").noAdditionalProperties())
+                .required(action).noAdditionalProperties();
+    }
+
+    /** {@code addProjectAccess} / {@code removeProjectAccess} (admin), 202 without a body. */
+    @PostMapping("/v3/types/{id}/action")
+    public ResponseEntity<byte[]> action(HttpServletRequest http, @PathVariable String id,
+            @RequestBody(required = false) byte[] body) {
+        ApiRequest request = ApiRequest.of(http);
+        JsonNode json = JsonBodies.require(http, body);
+        boolean add = json.has("addProjectAccess");
+        if (!add && !json.has("removeProjectAccess")) {
+            String name = json.isObject() && json.size() == 1 ? json.propertyNames().iterator().next() : "";
+            throw ApiException.badRequest("There is no such action: " + name
+                    + ". Verify the request body and Content-Type header and try again.");
+        }
+        String action = add ? "addProjectAccess" : "removeProjectAccess";
+        Policy.requireAdmin(request, "volume_extension:volume_type_access:" + action);
+        projectAccess(action).validate(json);
+        String project = json.get(action).get("project").asString();
+        VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
+        if (type.isPublic()) {
+            throw ApiException.badRequest("Invalid volume type: Type access modification is not applicable to public "
+                    + "volume type.");
+        }
+        if (add && !types.addAccess(id, project)) {
+            throw ApiException.conflict("Volume type access for " + id + " / " + project + " combination already exists.");
+        }
+        if (!add && !types.removeAccess(id, project)) {
+            throw ApiException.notFound("Volume type access not found for " + id + " / " + project + " combination.");
+        }
+        cache.invalidate();
+        return Responses.acceptedEmpty();
+    }
+
+    // ----- encryption (cinder/api/contrib/volume_type_encryption.py) -------------------------------
+
+    /** No type is encrypted here: encrypted volumes need a key manager (Barbican), which this service does not use. */
+    @GetMapping("/v3/types/{id}/encryption")
+    public ResponseEntity<byte[]> encryption(HttpServletRequest http, @PathVariable String id) {
+        visible(ApiRequest.of(http), id);
+        return Responses.ok(Json.object());
+    }
+
+    @GetMapping("/v3/types/{id}/encryption/{key}")
+    public ResponseEntity<byte[]> encryptionKey(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
+        visible(ApiRequest.of(http), id);
+        throw ApiException.notFound("Volume type encryption for type " + id + " does not exist.");
+    }
+
+    @PostMapping("/v3/types/{id}/encryption")
+    public ResponseEntity<byte[]> createEncryption(HttpServletRequest http, @PathVariable String id) {
+        return encryptionUnsupported(http, id);
+    }
+
+    @PutMapping("/v3/types/{id}/encryption/{key}")
+    public ResponseEntity<byte[]> updateEncryption(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
+        return encryptionUnsupported(http, id);
+    }
+
+    @DeleteMapping("/v3/types/{id}/encryption/{key}")
+    public ResponseEntity<byte[]> deleteEncryption(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
+        visible(ApiRequest.of(http), id);
+        throw ApiException.notFound("Volume type encryption for type " + id + " does not exist.");
+    }
+
+    private ResponseEntity<byte[]> encryptionUnsupported(HttpServletRequest http, String id) {
+        ApiRequest request = ApiRequest.of(http);
+        Policy.requireAdmin(request, "volume_extension:volume_type_encryption:create");
+        types.findById(id).orElseThrow(() -> typeNotFound(id));
+        throw ApiException.badRequest("Volume type encryption is not supported: this deployment has no key manager "
+                + "for encrypted volumes.");
     }
 
     /** Cinder refuses spec changes of a type volumes use unless {@code allow_inuse_volume_type_modification}. */

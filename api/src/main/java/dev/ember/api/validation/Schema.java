@@ -154,6 +154,42 @@ public final class Schema {
         return this;
     }
 
+    /** {@code items}: every element of an array passes {@code schema}; a failure names the element's index. */
+    public Schema items(Schema schema) {
+        keywords.add((Nested) (value, path) -> {
+            if (value == null || !value.isArray()) {
+                return null;
+            }
+            for (int i = 0; i < value.size(); i++) {
+                path.addLast(i);
+                Failure failure = schema.firstFailure(value.get(i), path);
+                path.removeLast();
+                if (failure != null) {
+                    return failure;
+                }
+            }
+            return null;
+        });
+        return this;
+    }
+
+    /** {@code uniqueItems: true}. */
+    public Schema uniqueItems() {
+        keywords.add((value, path) -> {
+            if (value == null || !value.isArray()) {
+                return null;
+            }
+            java.util.Set<JsonNode> seen = new java.util.HashSet<>();
+            for (JsonNode item : value) {
+                if (!seen.add(item)) {
+                    return PythonRepr.repr(value) + " has non-unique elements";
+                }
+            }
+            return null;
+        });
+        return this;
+    }
+
     /** {@code additionalProperties: false}: every key is a declared property or matches a pattern. */
     public Schema noAdditionalProperties() {
         keywords.add((value, path) -> {

@@ -1,7 +1,6 @@
 package dev.ember.api.volume;
 
 import dev.ember.api.http.ApiException;
-import dev.ember.api.http.ApiRequest;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
@@ -53,11 +52,14 @@ public final class VolumeApi {
     private final Tx tx;
     private final Quotas quotas;
     private final PoolRepository pools;
+    private final VolumeTypeRepository typeRepository;
+    private final dev.ember.common.qos.QosRepository qosSpecs;
     private final CinderProperties properties;
 
     public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
-            Quotas quotas, PoolRepository pools, CinderProperties properties) {
+            Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
+            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties) {
         this.volumes = volumes;
         this.attachments = attachments;
         this.snapshots = snapshots;
@@ -68,6 +70,8 @@ public final class VolumeApi {
         this.tx = tx;
         this.quotas = quotas;
         this.pools = pools;
+        this.typeRepository = typeRepository;
+        this.qosSpecs = qosSpecs;
         this.properties = properties;
     }
 
@@ -91,7 +95,7 @@ public final class VolumeApi {
             throw ApiException.notFound("Group " + groupId + " could not be found.");
         }
         VolumeType requestedType = request.volumeType() == null || request.volumeType().isEmpty() ? null
-                : resolveType(request.volumeType());
+                : resolveType(context, request.volumeType());
         Snapshot snapshot = request.snapshotId() == null ? null : snapshots.find(request.snapshotId())
                 .filter(s -> context.isAdmin() || s.projectId().equals(context.projectId()))
                 .orElseThrow(() -> ApiException.notFound("Snapshot " + request.snapshotId() + " could not be found."));
@@ -164,7 +168,7 @@ public final class VolumeApi {
             }
         }
         if (type == null) {
-            type = resolveType(null);
+            type = resolveType(context, null);
         }
         String zone;
         if (parent != null) {
@@ -469,9 +473,7 @@ public final class VolumeApi {
      */
     public void retype(RequestContext context, String id, String newType, String migrationPolicy) {
         Volume volume = get(context, id);
-        VolumeType type = types.byNameOrId(newType).orElseThrow(() -> ApiException.notFound(
-                VolumeTypeRepository.looksLikeUuid(newType) ? "Volume type " + newType + " could not be found."
-                        : "Volume type with name " + newType + " could not be found."));
+        VolumeType type = types.byNameOrId(newType).orElseThrow(() -> typeNotFound(newType));
         if (type.multiattach() != volume.multiattach() && !VolumeStatus.AVAILABLE.equals(volume.status())) {
             throw ApiException.invalidInput("Invalid volume_type passed, retypes affecting multiattach are only allowed "
                     + "on available volumes, the specified volume however currently has a status of: " + volume.status() + ".");
@@ -483,12 +485,17 @@ public final class VolumeApi {
             throw ApiException.invalidVolume(refused);
         }
         String policy = migrationPolicy == null ? "never" : migrationPolicy;
+        // Cinder's volume_qos_allows_retype: an attached volume keeps the front-end QoS the hypervisor applies.
+        VolumeType oldType = types.byId(volume.volumeTypeId()).orElse(null);
+        boolean qosUnchanged = oldType != null && java.util.Objects.equals(oldType.qosSpecsId(), type.qosSpecsId())
+                || !frontEndQos(oldType) && !frontEndQos(type);
+        Set<String> from = qosUnchanged ? Set.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE) : Set.of(VolumeStatus.AVAILABLE);
         boolean moved = tx.call(() -> {
             Map<String, Object> set = new java.util.LinkedHashMap<>();
             set.put("previous_status", volume.status());
             set.put("retype_type_id", type.id());
             set.put("retype_policy", policy);
-            if (!volumes.transition(id, Set.of(VolumeStatus.AVAILABLE, VolumeStatus.IN_USE), VolumeStatus.RETYPING, set,
+            if (!volumes.transition(id, from, VolumeStatus.RETYPING, set,
                     VolumeRepository.Guard.NOT_MIGRATING, VolumeRepository.Guard.NOT_IN_GROUP)) {
                 return false;
             }
@@ -504,6 +511,11 @@ public final class VolumeApi {
         } catch (BusUnavailableException e) {
             LOG.warn("volume {} is retyping but its message was not sent ({}); the re-drive will send it", id, e.getMessage());
         }
+    }
+
+    private boolean frontEndQos(VolumeType type) {
+        return type != null && type.qosSpecsId() != null
+                && qosSpecs.find(type.qosSpecsId()).map(dev.ember.common.qos.QosSpecs::frontEnd).orElse(false);
     }
 
     // ----- metadata (cinder/api/v3/volume_metadata.py) -------------------------------------------
@@ -544,16 +556,34 @@ public final class VolumeApi {
         return ApiException.notFound("Volume " + id + " has no metadata with key " + key + ".");
     }
 
+    /**
+     * The type a create names, which a non-admin may use only if it is public or the project has access to it; or,
+     * when none is named, the project's default type (3.62), else {@code default_volume_type}.
+     */
+    private VolumeType resolveType(RequestContext context, String requested) {
+        if (requested != null && !requested.isEmpty()) {
+            VolumeType type = resolveType(requested);
+            if (!type.isPublic() && !context.isAdmin() && !typeRepository.hasAccess(type.id(), context.projectId())) {
+                throw typeNotFound(requested);
+            }
+            return type;
+        }
+        return typeRepository.projectDefault(context.projectId()).flatMap(types::byId).orElseGet(() -> resolveType(null));
+    }
+
+    private static ApiException typeNotFound(String requested) {
+        return ApiException.notFound(VolumeTypeRepository.looksLikeUuid(requested)
+                ? "Volume type " + requested + " could not be found."
+                : "Volume type with name " + requested + " could not be found.");
+    }
+
     private VolumeType resolveType(String requested) {
         if (requested == null || requested.isEmpty()) {
             String name = properties.defaultVolumeType();
             return types.byNameOrId(name).orElseThrow(() -> new ApiException(500,
                     "Default volume type " + name + " is not found. Please check default_volume_type config."));
         }
-        return types.byNameOrId(requested).orElseThrow(() -> ApiException.notFound(
-                VolumeTypeRepository.looksLikeUuid(requested)
-                        ? "Volume type " + requested + " could not be found."
-                        : "Volume type with name " + requested + " could not be found."));
+        return types.byNameOrId(requested).orElseThrow(() -> typeNotFound(requested));
     }
 
     /** The requested zone, which must be one some volume service serves; or the default zone. */

@@ -1,7 +1,7 @@
 package dev.ember.api.volume;
 
 import dev.ember.api.http.ApiRequest;
-import dev.ember.api.http.Pagination;
+import dev.ember.api.http.Links;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;
@@ -139,13 +139,9 @@ public final class VolumeViews {
         for (Volume v : volumes) {
             items.add(detail ? detail(request, v, true, attachments.getOrDefault(v.id(), List.of())) : summary(request, v));
         }
-        if (!volumes.isEmpty() && limit <= volumes.size()) {
-            String collection = detail ? "volumes/detail" : "volumes";
-            ObjectNode next = Json.object();
-            next.put("rel", "next");
-            next.put("href", request.selfUrl(collection) + "?" + Pagination.nextQuery(query, volumes.get(volumes.size() - 1).id()));
-            node.putArray("volumes_links").add(next);
-        }
+        int itemCount = count != null && count > 0 ? count : volumes.size();
+        Links.nextIfFull(node, "volumes_links", request.withQuery(query), detail ? "volumes/detail" : "volumes", limit,
+                itemCount, volumes.isEmpty() ? null : volumes.get(volumes.size() - 1).id());
         if (count != null) {
             node.put("count", count);
         }
@@ -153,13 +149,6 @@ public final class VolumeViews {
     }
 
     static ArrayNode links(ApiRequest request, String id) {
-        ArrayNode links = Json.mapper().createArrayNode();
-        ObjectNode self = links.addObject();
-        self.put("rel", "self");
-        self.put("href", request.selfUrl("volumes/" + id));
-        ObjectNode bookmark = links.addObject();
-        bookmark.put("rel", "bookmark");
-        bookmark.put("href", request.bookmarkUrl("volumes/" + id));
-        return links;
+        return Links.item(request, "volumes", id);
     }
 }

@@ -15,7 +15,6 @@ import dev.ember.common.config.CinderProperties;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -119,6 +119,11 @@ public class CommonConfiguration {
     }
 
     @Bean
+    public dev.ember.common.qos.QosRepository qosRepository(JdbcTemplate jdbc) {
+        return new dev.ember.common.qos.QosRepository(jdbc);
+    }
+
+    @Bean
     public MessageRepository messageRepository(JdbcTemplate jdbc) {
         return new MessageRepository(jdbc);
     }

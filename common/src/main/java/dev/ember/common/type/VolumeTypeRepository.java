@@ -78,14 +78,93 @@ public class VolumeTypeRepository {
         return jdbc.update("DELETE FROM volume_type_extra_specs WHERE volume_type_id = ? AND `key` = ?", typeId, key) > 0;
     }
 
-    /** Deletes a type no live volume uses; false if it is in use or gone. */
+    /** Deletes a type no live volume uses; false if it is in use or gone. Its specs and access rows go with it. */
     public boolean deleteIfUnused(String id) {
         int deleted = jdbc.update("DELETE FROM volume_types WHERE id = ? AND NOT EXISTS "
                 + "(SELECT 1 FROM volumes v WHERE v.volume_type_id = ? AND v.deleted = FALSE)", id, id);
         if (deleted > 0) {
             jdbc.update("DELETE FROM volume_type_extra_specs WHERE volume_type_id = ?", id);
+            jdbc.update("DELETE FROM volume_type_projects WHERE volume_type_id = ?", id);
         }
         return deleted > 0;
+    }
+
+    /**
+     * Types a project sees in a list (Cinder's {@code _process_volume_types_filters}): those whose
+     * {@code is_public} is as asked, and for {@code isPublic=true} also private types the project has access to;
+     * every type when {@code isPublic} is null.
+     */
+    public List<VolumeType> listFor(Boolean isPublic, String projectId) {
+        if (isPublic == null) {
+            return list(null);
+        }
+        if (!isPublic || projectId == null) {
+            return list(isPublic);
+        }
+        return withSpecs(jdbc.query("SELECT * FROM volume_types t WHERE t.is_public = TRUE OR EXISTS (SELECT 1 FROM "
+                + "volume_type_projects p WHERE p.volume_type_id = t.id AND p.project_id = ?) ORDER BY created_at, name",
+                ROW, projectId));
+    }
+
+    /** Whether a project may use a private type. */
+    public boolean hasAccess(String typeId, String projectId) {
+        return !jdbc.queryForList("SELECT 1 FROM volume_type_projects WHERE volume_type_id = ? AND project_id = ?",
+                typeId, projectId).isEmpty();
+    }
+
+    /** The projects that may use a private type, in the order they were given access. */
+    public List<String> accessOf(String typeId) {
+        return jdbc.queryForList("SELECT project_id FROM volume_type_projects WHERE volume_type_id = ? "
+                + "ORDER BY created_at, project_id", String.class, typeId);
+    }
+
+    /** @return false when the project had access already */
+    public boolean addAccess(String typeId, String projectId) {
+        try {
+            jdbc.update("INSERT INTO volume_type_projects (volume_type_id, project_id, created_at) VALUES (?, ?, ?)",
+                    typeId, projectId, Timestamps.toDb(Timestamps.now()));
+            return true;
+        } catch (DuplicateKeyException e) {
+            return false;
+        }
+    }
+
+    /** @return false when the project had no access */
+    public boolean removeAccess(String typeId, String projectId) {
+        return jdbc.update("DELETE FROM volume_type_projects WHERE volume_type_id = ? AND project_id = ?",
+                typeId, projectId) > 0;
+    }
+
+    /** A project's own default type (3.62), by type id. */
+    public Optional<String> projectDefault(String projectId) {
+        return jdbc.queryForList("SELECT volume_type_id FROM default_volume_types WHERE project_id = ?", String.class,
+                projectId).stream().findFirst();
+    }
+
+    /** Every project default, project id to type id, by project. */
+    public Map<String, String> projectDefaults() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        jdbc.query("SELECT project_id, volume_type_id FROM default_volume_types ORDER BY project_id",
+                rs -> {
+                    out.put(rs.getString(1), rs.getString(2));
+                });
+        return out;
+    }
+
+    public void setProjectDefault(String projectId, String typeId) {
+        Object now = Timestamps.toDb(Timestamps.now());
+        jdbc.update("INSERT INTO default_volume_types (project_id, volume_type_id, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                + "ON DUPLICATE KEY UPDATE volume_type_id = VALUES(volume_type_id), updated_at = VALUES(updated_at)",
+                projectId, typeId, now, now);
+    }
+
+    public boolean deleteProjectDefault(String projectId) {
+        return jdbc.update("DELETE FROM default_volume_types WHERE project_id = ?", projectId) > 0;
+    }
+
+    /** Whether some project has this type as its default (such a type cannot be deleted). */
+    public boolean isProjectDefault(String typeId) {
+        return !jdbc.queryForList("SELECT 1 FROM default_volume_types WHERE volume_type_id = ?", typeId).isEmpty();
     }
 
     public boolean isInUse(String id) {

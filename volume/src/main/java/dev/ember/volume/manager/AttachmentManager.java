@@ -5,6 +5,8 @@ import dev.ember.common.attachment.Attachment;
 import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
+import dev.ember.common.qos.QosRepository;
+import dev.ember.common.qos.QosSpecs;
 import dev.ember.common.json.Json;
 import dev.ember.common.rpc.CinderFault;
 import dev.ember.common.rpc.RpcMessage;
@@ -56,6 +58,7 @@ final class AttachmentManager {
     private final VolumeDriver driver;
     private final VolumeRepository volumes;
     private final AttachmentRepository attachments;
+    private final QosRepository qosSpecs;
     private final VolumeTypeCache types;
     private final Tx tx;
     private final VolumeLocks locks;
@@ -63,7 +66,9 @@ final class AttachmentManager {
     private final VolumeManager volumeManager;
 
     AttachmentManager(String backend, VolumeDriver driver, VolumeRepository volumes, AttachmentRepository attachments,
-            VolumeTypeCache types, Tx tx, VolumeLocks locks, DriverTimer timer, VolumeManager volumeManager) {
+            VolumeTypeCache types, QosRepository qosSpecs, Tx tx, VolumeLocks locks, DriverTimer timer,
+            VolumeManager volumeManager) {
+        this.qosSpecs = qosSpecs;
         this.backend = backend;
         this.driver = driver;
         this.volumes = volumes;
@@ -273,7 +278,8 @@ final class AttachmentManager {
             throw e;
         }
         VolumeType type = types.byId(volume.volumeTypeId()).orElse(null);
-        return new Connection(info.driverVolumeType(), ConnectionInfos.data(info, volume, type, mode));
+        QosSpecs qos = type == null || type.qosSpecsId() == null ? null : qosSpecs.find(type.qosSpecsId()).orElse(null);
+        return new Connection(info.driverVolumeType(), ConnectionInfos.data(info, volume, type, qos, mode));
     }
 
     /**

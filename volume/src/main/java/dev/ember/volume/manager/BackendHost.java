@@ -81,7 +81,7 @@ public final class BackendHost implements AutoCloseable {
             VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, PoolRepository pools,
             ServiceRepository services, MessageRepository messages, Tx tx, Quotas quotas,
-            dev.ember.common.volume.Retypes retypes, SchedulerRpc schedulerRpc,
+            dev.ember.common.volume.Retypes retypes, dev.ember.common.qos.QosRepository qosSpecs, SchedulerRpc schedulerRpc,
             RpcServer rpcServer, Topology topology, MeterRegistry meters) {
         this.backend = properties.host() + "@" + backendName;
         this.config = config;
@@ -101,7 +101,7 @@ public final class BackendHost implements AutoCloseable {
                 quotas, retypes);
         this.snapshotManager = new SnapshotManager(backend, driver, volumes, snapshots, messages, tx, locks,
                 new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas);
-        this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, tx, locks,
+        this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, qosSpecs, tx, locks,
                 new DriverTimer(backend, meters), manager);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "backend-" + backend);

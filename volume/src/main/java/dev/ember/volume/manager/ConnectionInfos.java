@@ -1,6 +1,10 @@
 package dev.ember.volume.manager;
 
 import dev.ember.common.json.Json;
+import dev.ember.common.qos.QosSpecs;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import dev.ember.common.type.VolumeType;
 import dev.ember.common.volume.Volume;
 import dev.ember.volume.spi.ConnectionInfo;
@@ -17,14 +21,21 @@ final class ConnectionInfos {
     private ConnectionInfos() {
     }
 
+    /** The limits a per-GB QoS key ({@code <option>_per_gb}) scales with the volume's size. */
+    private static final List<String> TUNABLE = List.of("read_iops_sec", "read_bytes_sec", "write_iops_sec",
+            "write_bytes_sec", "total_iops_sec", "total_bytes_sec");
+
     /**
      * The driver's data with {@code qos_specs}, {@code access_mode}, {@code encrypted} and {@code cacheable}.
      *
+     * @param qos the volume type's QoS spec, or null; only a front-end one reaches the hypervisor
      * @param mode the attachment's mode ({@code rw}/{@code ro}); a read-only volume is always {@code ro}
      */
-    static ObjectNode data(ConnectionInfo info, Volume volume, VolumeType type, String mode) {
+    static ObjectNode data(ConnectionInfo info, Volume volume, VolumeType type, QosSpecs qos, String mode) {
         ObjectNode data = (ObjectNode) Json.mapper().valueToTree(info.data());
-        if (!data.has("qos_specs")) {
+        if (qos != null && qos.frontEnd()) {
+            data.set("qos_specs", frontEndSpecs(qos, volume.size()));
+        } else if (!data.has("qos_specs")) {
             data.putNull("qos_specs");
         }
         String attachedMode = volume.adminMetadata().get("attached_mode");
@@ -37,6 +48,42 @@ final class ConnectionInfos {
         data.put("cacheable", driverCacheable != null && !driverCacheable.isNull() ? driverCacheable.asBoolean() && cacheable
                 : cacheable);
         return data;
+    }
+
+    /**
+     * A front-end spec as Cinder's {@code initialize_connection} hands it to Nova: its keys, with each
+     * {@code <option>_per_gb} turned into {@code <option>} = size × per-GB value, at least {@code <option>_per_gb_min}
+     * and at most {@code <option>_max} (computed values are numbers, the others stay strings).
+     */
+    static ObjectNode frontEndSpecs(QosSpecs qos, int sizeGb) {
+        Map<String, String> specs = new LinkedHashMap<>(qos.specs());
+        ObjectNode out = Json.object();
+        Map<String, Long> computed = new LinkedHashMap<>();
+        for (String option : TUNABLE) {
+            String perGb = specs.remove(option + "_per_gb");
+            if (perGb == null) {
+                continue;
+            }
+            long minimum = parse(specs.remove(option + "_per_gb_min"), 0);
+            long value = Math.max(minimum, parse(perGb, 0) * sizeGb);
+            long maximum = parse(specs.remove(option + "_max"), value);
+            specs.remove(option);
+            computed.put(option, Math.min(value, maximum));
+        }
+        specs.forEach(out::put);
+        computed.forEach(out::put);
+        return out;
+    }
+
+    private static long parse(String value, long fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     /** {@code {"driver_volume_type": ..., "data": {...}}}. */

@@ -12,7 +12,6 @@ import dev.ember.common.quota.Quotas;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.message.UserMessage;
 import dev.ember.common.pool.PoolRepository;
-import dev.ember.common.rpc.Retriable;
 import dev.ember.common.type.VolumeType;
 import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.volume.Hosts;
