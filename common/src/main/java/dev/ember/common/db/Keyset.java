@@ -78,4 +78,33 @@ public final class Keyset {
         }
         sql.append(any);
     }
+
+    /**
+     * The sort-key values of a list's marker row (for {@link #appendAfter}), read from {@code table}; empty when
+     * the marker names no row the query may see (live, per {@code liveCondition}, and in the query's project).
+     *
+     * @param liveCondition SQL that holds for rows a list shows, e.g. {@code deleted = FALSE}; null for none
+     */
+    public static java.util.Optional<Map<String, Object>> markerValues(org.springframework.jdbc.core.JdbcTemplate jdbc,
+            String table, String liveCondition, ListQuery query, List<Key> sort) {
+        StringJoiner columns = new StringJoiner(", ");
+        sort.forEach(k -> columns.add(k.column()));
+        StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table).append(" WHERE id = ?");
+        List<Object> args = new java.util.ArrayList<>();
+        args.add(query.marker());
+        if (liveCondition != null) {
+            sql.append(" AND ").append(liveCondition);
+        }
+        if (query.projectId() != null) {
+            sql.append(" AND project_id = ?");
+            args.add(query.projectId());
+        }
+        List<Map<String, Object>> rows = jdbc.queryForList(sql.toString(), args.toArray());
+        if (rows.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Map<String, Object> values = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        rows.get(0).forEach((column, value) -> values.put(column, Timestamps.bindable(value)));
+        return java.util.Optional.of(values);
+    }
 }

@@ -47,6 +47,26 @@ public final class UserMessage {
         }
     }
 
+    /**
+     * Cinder's {@code "<action>:<detail>"} text of a stored message, from its ids; ids this version does not know
+     * read as Cinder's unknown ones.
+     */
+    public static String text(String actionId, String detailId) {
+        String action = "unknown action";
+        for (Action a : Action.values()) {
+            if (a.id.equals(actionId)) {
+                action = a.text;
+            }
+        }
+        String detail = Detail.UNKNOWN_ERROR.text;
+        for (Detail d : Detail.values()) {
+            if (d.id.equals(detailId)) {
+                detail = d.text;
+            }
+        }
+        return action + ":" + detail;
+    }
+
     public static String eventId(Resource resource, Action action, Detail detail) {
         return "VOLUME_" + resource.name() + "_" + action.id + "_" + detail.id;
     }

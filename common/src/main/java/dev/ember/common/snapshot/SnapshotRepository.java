@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
@@ -164,7 +163,8 @@ public class SnapshotRepository {
         Conditions.append("s", query, "snapshot_metadata", "snapshot_id", sql, args);
         List<Keyset.Key> sort = Keyset.withTieBreakers(query.sort());
         if (query.marker() != null) {
-            Keyset.appendAfter("s", sort, markerValues(query, sort), sql, args);
+            Keyset.appendAfter("s", sort, Keyset.markerValues(jdbc, "snapshots", "deleted = FALSE", query, sort)
+                    .orElseThrow(() -> new MarkerNotFoundException(query.marker())), sql, args);
         }
         sql.append(Keyset.orderBy("s", sort)).append(" LIMIT ? OFFSET ?");
         args.add(query.limit());
@@ -179,21 +179,6 @@ public class SnapshotRepository {
         Conditions.append("s", query, "snapshot_metadata", "snapshot_id", sql, args);
         Integer count = jdbc.queryForObject(sql.toString(), Integer.class, args.toArray());
         return count == null ? 0 : count;
-    }
-
-    private Map<String, Object> markerValues(ListQuery query, List<Keyset.Key> sort) {
-        StringBuilder columns = new StringBuilder();
-        sort.forEach(k -> columns.append(columns.length() == 0 ? "" : ", ").append(k.column()));
-        List<Map<String, Object>> rows = query.projectId() == null
-                ? jdbc.queryForList("SELECT " + columns + " FROM snapshots WHERE id = ? AND deleted = FALSE", query.marker())
-                : jdbc.queryForList("SELECT " + columns + " FROM snapshots WHERE id = ? AND deleted = FALSE AND project_id = ?",
-                        query.marker(), query.projectId());
-        if (rows.isEmpty()) {
-            throw new MarkerNotFoundException(query.marker());
-        }
-        Map<String, Object> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        rows.get(0).forEach((column, value) -> values.put(column, Timestamps.bindable(value)));
-        return values;
     }
 
     private List<Snapshot> withMetadata(List<Snapshot> snapshots) {

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -302,7 +301,8 @@ public class VolumeRepository {
         Conditions.append("v", query, "volume_metadata", "volume_id", sql, args);
         List<Keyset.Key> sort = Keyset.withTieBreakers(query.sort());
         if (query.marker() != null) {
-            Keyset.appendAfter("v", sort, sortValues(query.marker(), query.projectId(), sort), sql, args);
+            Keyset.appendAfter("v", sort, Keyset.markerValues(jdbc, "volumes", "deleted = FALSE", query, sort)
+                    .orElseThrow(() -> new MarkerNotFoundException(query.marker())), sql, args);
         }
         sql.append(Keyset.orderBy("v", sort)).append(" LIMIT ? OFFSET ?");
         args.add(query.limit());
@@ -341,21 +341,6 @@ public class VolumeRepository {
         Conditions.append("v", query, "volume_metadata", "volume_id", sql, args);
         Integer count = jdbc.queryForObject(sql.toString(), Integer.class, args.toArray());
         return count == null ? 0 : count;
-    }
-
-    private Map<String, Object> sortValues(String markerId, String projectId, List<Keyset.Key> sort) {
-        StringJoiner columns = new StringJoiner(", ");
-        sort.forEach(k -> columns.add(k.column()));
-        List<Map<String, Object>> rows = projectId == null
-                ? jdbc.queryForList("SELECT " + columns + " FROM volumes WHERE id = ? AND deleted = FALSE", markerId)
-                : jdbc.queryForList("SELECT " + columns + " FROM volumes WHERE id = ? AND deleted = FALSE AND project_id = ?",
-                        markerId, projectId);
-        if (rows.isEmpty()) {
-            throw new MarkerNotFoundException(markerId);
-        }
-        Map<String, Object> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        rows.get(0).forEach((column, value) -> values.put(column, Timestamps.bindable(value)));
-        return values;
     }
 
     private List<Volume> withMetadata(List<Volume> volumes) {
