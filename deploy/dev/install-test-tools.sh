@@ -7,9 +7,12 @@ set -euo pipefail
 SUDO=""
 if [[ $EUID -ne 0 ]]; then SUDO="sudo"; fi
 missing=()
-for pkg in python3-openstackclient python3-cinderclient \
-           tgt tgt-rbd libiscsi-bin qemu-utils qemu-block-extra \
-           ceph-mon ceph-osd ceph-mgr ceph-common; do
+packages=(
+  python3-openstackclient python3-cinderclient                     # the operator CLIs
+  tgt tgt-rbd libiscsi-bin qemu-utils qemu-block-extra              # iSCSI target, initiator, QEMU block tools
+  ceph-mon ceph-osd ceph-mgr ceph-common                            # single-node Ceph
+)
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if (( ${#missing[@]} )); then
