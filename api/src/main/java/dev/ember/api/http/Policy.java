@@ -12,6 +12,14 @@ public final class Policy {
     public static final String TYPES_EXTRA_SPECS_UPDATE = "volume_extension:types_extra_specs:update";
     public static final String TYPES_EXTRA_SPECS_DELETE = "volume_extension:types_extra_specs:delete";
     public static final String SERVICES_INDEX = "volume_extension:services:index";
+    public static final String SERVICES_UPDATE = "volume_extension:services:update";
+    public static final String FREEZE_HOST = "volume:freeze_host";
+    public static final String THAW_HOST = "volume:thaw_host";
+    public static final String HOSTS = "volume_extension:hosts";
+    public static final String CAPABILITIES = "volume_extension:capabilities";
+    public static final String CLUSTERS_GET = "clusters:get";
+    public static final String CLUSTERS_GET_ALL = "clusters:get_all";
+    public static final String CLUSTERS_UPDATE = "clusters:update";
     public static final String POOLS_INDEX = "scheduler_extension:scheduler_stats:get_pools";
 
     private Policy() {

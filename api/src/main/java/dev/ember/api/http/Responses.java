@@ -30,6 +30,11 @@ public final class Responses {
         return ResponseEntity.status(202).contentType(TEXT_HTML).body(new byte[0]);
     }
 
+    /** A 204, typed {@code text/html} as webob types it (golden: messages-delete). */
+    public static ResponseEntity<byte[]> noContentHtml() {
+        return ResponseEntity.status(204).contentType(TEXT_HTML).body(new byte[0]);
+    }
+
     /** A 200 without a body, typed {@code text/html} (golden: snapshot-metadata-delete-key). */
     public static ResponseEntity<byte[]> okEmptyHtml() {
         return ResponseEntity.status(200).contentType(TEXT_HTML).body(new byte[0]);

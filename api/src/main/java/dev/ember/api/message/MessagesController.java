@@ -77,7 +77,7 @@ public class MessagesController {
         request.requireVersion(3);
         visible(request, id);
         messages.delete(id);
-        return ResponseEntity.noContent().build();
+        return Responses.noContentHtml();
     }
 
     private MessageRepository.Message visible(ApiRequest request, String id) {

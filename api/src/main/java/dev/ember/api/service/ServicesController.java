@@ -1,6 +1,8 @@
 package dev.ember.api.service;
 
+import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
+import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Pagination;
@@ -16,14 +18,23 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code GET /v3/os-services} ({@code cinder/api/contrib/services.py} as of Zed). */
+/**
+ * {@code /v3/os-services} ({@code cinder/api/contrib/services.py} as of Zed): the list, and the operator's
+ * enable / disable / disable-log-reason / freeze / thaw. failover, failover_host and set-log/get-log are not served
+ * (no replication; log levels are set through the processes' own configuration).
+ */
 @RestController
 public class ServicesController {
 
@@ -75,6 +86,101 @@ public class ServicesController {
             }
         }
         return Responses.ok(body);
+    }
+
+    /**
+     * {@code PUT /os-services/{action}}. enable/disable answer {@code [disabled_reason,] disabled, host, service,
+     * binary, status} in Cinder's key order; {@code service} echoes the deprecated key as sent (binary wins).
+     * freeze/thaw answer an empty 200 and act on every volume service of the host.
+     */
+    @PutMapping("/v3/os-services/{action}")
+    public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String action,
+            @RequestBody(required = false) byte[] raw) {
+        ApiRequest request = ApiRequest.of(http);
+        JsonNode body = JsonBodies.read(http, raw);
+        switch (action) {
+            case "enable", "disable", "disable-log-reason" -> {
+                Policy.requireAdmin(request, Policy.SERVICES_UPDATE);
+                return Responses.ok(setEnabled(action, body == null ? Json.object() : body));
+            }
+            case "freeze", "thaw" -> {
+                Policy.requireAdmin(request, action.equals("freeze") ? Policy.FREEZE_HOST : Policy.THAW_HOST);
+                setFrozen(action.equals("freeze"), hostOf(body == null ? Json.object() : body));
+                return Responses.okEmptyHtml();
+            }
+            default -> {
+                Policy.requireAdmin(request, Policy.SERVICES_UPDATE);
+                throw ApiException.invalidInput("Unknown action");
+            }
+        }
+    }
+
+    private ObjectNode setEnabled(String action, JsonNode body) {
+        boolean disable = !action.equals("enable");
+        String host = hostOf(body);
+        ObjectNode result = Json.object();
+        // Cinder: enabling clears the reason, disable-log-reason sets it, a plain disable leaves it.
+        boolean setReason = !disable;
+        String reason = null;
+        if (!disable) {
+            result.putNull("disabled_reason");
+        }
+        result.put("disabled", disable);
+        if (action.equals("disable-log-reason")) {
+            JsonNode given = body.get("disabled_reason");
+            String text = given != null && given.isString() ? given.asString() : null;
+            if (text == null || text.isBlank() || text.codePointCount(0, text.length()) > 255) {
+                throw ApiException.badRequest("Disabled reason contains invalid characters or is too long");
+            }
+            result.put("disabled_reason", text);
+            setReason = true;
+            reason = text;
+        }
+        String service = text(body, "service");
+        String binary = text(body, "binary");
+        String binaryKey = binary.isEmpty() ? service : binary;
+        if (binaryKey.isEmpty()) {
+            throw ApiException.malformed();
+        }
+        if (!services.setDisabled(host, binaryKey, disable, setReason, reason, Timestamps.now())) {
+            throw ApiException.notFound("Service " + binaryKey + " could not be found on host " + host + ".");
+        }
+        result.put("host", host);
+        result.put("service", service);
+        result.put("binary", binary);
+        result.put("status", disable ? "disabled" : "enabled");
+        return result;
+    }
+
+    /**
+     * Cinder's {@code freeze_host}/{@code thaw_host} as the volume manager completes them: the backend's services
+     * become frozen and disabled (reason {@code frozen}), or thawed and enabled. Refused, naming the services, when
+     * none of them was in the opposite state.
+     */
+    private void setFrozen(boolean freeze, String host) {
+        List<ServiceRecord> found = services.list(host, ServiceRepository.VOLUME);
+        if (found.isEmpty()) {
+            throw ApiException.invalidInput("No service found with host=" + host);
+        }
+        if (services.setFrozen(host, freeze, Timestamps.now()) == 0) {
+            String hosts = found.stream().map(s -> "'" + s.host() + "'").reduce((a, b) -> a + ", " + b).orElse("");
+            throw ApiException.invalidInput("No service could be changed: frozen in [" + hosts + "] must be "
+                    + (freeze ? "False" : "True") + " to failover.");
+        }
+    }
+
+    /** Cinder's {@code get_cluster_host} without clusters: the body's {@code host}, required. */
+    private static String hostOf(JsonNode body) {
+        String host = text(body, "host");
+        if (host.isEmpty()) {
+            throw ApiException.invalidInput("Host field is missing.");
+        }
+        return host;
+    }
+
+    private static String text(JsonNode body, String key) {
+        JsonNode value = body.isObject() ? body.get(key) : null;
+        return value == null || value.isNull() ? "" : value.isString() ? value.asString() : value.toString();
     }
 
     /** Each backend's reported {@code backend_state}, from its pools' last reports. */

@@ -57,6 +57,7 @@ public final class SnapshotApi {
     public Snapshot create(RequestContext context, String volumeId, String name, String description,
             Map<String, String> metadata, boolean allowInUse) {
         Volume volume = volumeApi.get(context, volumeId);
+        volumeApi.assertNotFrozen(volume);
         if (volume.host() == null) {
             throw ApiException.invalidVolume("The snapshot cannot be created because volume has not been scheduled to any host.");
         }
@@ -132,6 +133,7 @@ public final class SnapshotApi {
      */
     public void delete(RequestContext context, String id, boolean force) {
         Snapshot snapshot = get(context, id);
+        volumes.findWithoutMetadata(snapshot.volumeId()).ifPresent(volumeApi::assertNotFrozen);
         List<String> from = force ? List.of(SnapshotStatus.AVAILABLE, SnapshotStatus.ERROR, SnapshotStatus.CREATING,
                 SnapshotStatus.DELETING, SnapshotStatus.ERROR_DELETING, SnapshotStatus.RESTORING, SnapshotStatus.UPDATING,
                 SnapshotStatus.BACKING_UP, SnapshotStatus.UNMANAGING)

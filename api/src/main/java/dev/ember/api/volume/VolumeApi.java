@@ -265,6 +265,16 @@ public final class VolumeApi {
      * other must be detached, not migrating, in no group and (unless forced) in a deletable status; it moves to
      * {@code deleting} with one compare-and-swap, and its backend is asked to delete it.
      */
+    /**
+     * Cinder's {@code assert_not_frozen}: while an operator has frozen the volume's backend (os-services freeze),
+     * operations that would modify it there are refused.
+     */
+    public void assertNotFrozen(Volume volume) {
+        if (services.isFrozen(volume.host())) {
+            throw ApiException.invalidInput("Modification operations are not allowed on frozen storage backends.");
+        }
+    }
+
     public void delete(RequestContext context, String id, boolean cascade, boolean force) {
         Volume volume = get(context, id);
         if (volume.host() == null && tx.call(() -> {
@@ -278,6 +288,7 @@ public final class VolumeApi {
             LOG.info("volume {} had no host; deleted", id);
             return;
         }
+        assertNotFrozen(volume);
         // Under the volume's row lock, as a snapshot create takes it: no snapshot can appear meanwhile.
         boolean moved = tx.call(() -> {
             if (!volumes.lock(id)) {

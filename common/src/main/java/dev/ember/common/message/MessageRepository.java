@@ -59,7 +59,7 @@ public class MessageRepository {
         query.requireColumns(COLUMNS);
         List<Object> args = new ArrayList<>();
         String live = "(expires_at IS NULL OR expires_at > '" + Timestamps.toDb(Timestamps.now()) + "')";
-        StringBuilder sql = new StringBuilder("SELECT * FROM messages m WHERE m.").append(live);
+        StringBuilder sql = new StringBuilder("SELECT * FROM messages m WHERE ").append(live);
         Conditions.append("m", query, null, null, sql, args);
         List<Keyset.Key> sort = Keyset.withTieBreakers(query.sort());
         if (query.marker() != null) {

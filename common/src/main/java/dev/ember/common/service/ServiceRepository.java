@@ -44,6 +44,46 @@ public class ServiceRepository {
                 Timestamps.toDb(now), id) > 0;
     }
 
+    /**
+     * An operator's enable/disable of one service: sets {@code disabled} and, when {@code setReason}, the reason
+     * (null clears it); stamps {@code modified_at}. False if no such service.
+     */
+    public boolean setDisabled(String host, String binary, boolean disabled, boolean setReason, String reason, Instant now) {
+        if (setReason) {
+            return jdbc.update("UPDATE services SET disabled = ?, disabled_reason = ?, modified_at = ? "
+                    + "WHERE host = ? AND `binary` = ?", disabled, reason, Timestamps.toDb(now), host, binary) > 0;
+        }
+        return jdbc.update("UPDATE services SET disabled = ?, modified_at = ? WHERE host = ? AND `binary` = ?",
+                disabled, Timestamps.toDb(now), host, binary) > 0;
+    }
+
+    /**
+     * Freezes or thaws the volume services of {@code host} (exactly, or its {@code host@backend}s) as Cinder's
+     * volume manager does: a frozen backend is also disabled with the reason {@code frozen}; thawing enables it
+     * and clears the reason. Only services not already in the wanted state change; returns how many did.
+     */
+    public int setFrozen(String host, boolean frozen, Instant now) {
+        return jdbc.update("UPDATE services SET frozen = ?, disabled = ?, disabled_reason = ?, modified_at = ? "
+                        + "WHERE `binary` = ? AND frozen = ? AND (host = ? OR host LIKE ? ESCAPE '!')",
+                frozen, frozen, frozen ? "frozen" : "", Timestamps.toDb(now), VOLUME, !frozen, host, likeBackendsOf(host));
+    }
+
+    /** Whether the backend a volume lives on ({@code host@backend#pool}) is frozen. */
+    public boolean isFrozen(String volumeHost) {
+        if (volumeHost == null) {
+            return false;
+        }
+        int hash = volumeHost.indexOf('#');
+        String backend = hash < 0 ? volumeHost : volumeHost.substring(0, hash);
+        Integer frozen = jdbc.queryForObject("SELECT COUNT(*) FROM services WHERE `binary` = ? AND host = ? AND frozen",
+                Integer.class, VOLUME, backend);
+        return frozen != null && frozen > 0;
+    }
+
+    private static String likeBackendsOf(String host) {
+        return host.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "@%";
+    }
+
     public Optional<ServiceRecord> find(String host, String binary) {
         List<ServiceRecord> found = jdbc.query("SELECT * FROM services WHERE host = ? AND `binary` = ?", ROW, host, binary);
         return found.stream().findFirst();
@@ -56,7 +96,7 @@ public class ServiceRepository {
         if (host != null) {
             sql.append(" AND (host = ? OR host LIKE ? ESCAPE '!')");
             args.add(host);
-            args.add(host.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "@%");
+            args.add(likeBackendsOf(host));
         }
         if (binary != null) {
             sql.append(" AND `binary` = ?");

@@ -334,6 +334,35 @@ public class VolumeRepository {
         return new Summary((int) totals[0], totals[1], metadata);
     }
 
+    /** One project's live volumes and snapshots on a backend, as {@code os-hosts/{host}} reports them. */
+    public record BackendUsage(String projectId, long volumeCount, long volumeGb, long snapshotCount, long snapshotGb) {
+    }
+
+    /**
+     * Per project, the live volumes on {@code backend} ({@code host@backend}, any of its pools) and the snapshots of
+     * those volumes, ordered by project.
+     */
+    public List<BackendUsage> usageOnBackend(String backend) {
+        String like = backend.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "#%";
+        Map<String, long[]> byProject = new TreeMap<>();
+        jdbc.query("SELECT v.project_id, COUNT(*), COALESCE(SUM(v.size), 0) FROM volumes v WHERE v.deleted = FALSE "
+                + "AND (v.host = ? OR v.host LIKE ? ESCAPE '!') GROUP BY v.project_id", rs -> {
+                    long[] row = byProject.computeIfAbsent(rs.getString(1), k -> new long[4]);
+                    row[0] = rs.getLong(2);
+                    row[1] = rs.getLong(3);
+                }, backend, like);
+        jdbc.query("SELECT s.project_id, COUNT(*), COALESCE(SUM(s.volume_size), 0) FROM snapshots s JOIN volumes v ON "
+                + "v.id = s.volume_id WHERE s.deleted = FALSE AND (v.host = ? OR v.host LIKE ? ESCAPE '!') "
+                + "GROUP BY s.project_id", rs -> {
+                    long[] row = byProject.computeIfAbsent(rs.getString(1), k -> new long[4]);
+                    row[2] = rs.getLong(2);
+                    row[3] = rs.getLong(3);
+                }, backend, like);
+        List<BackendUsage> usage = new ArrayList<>();
+        byProject.forEach((project, row) -> usage.add(new BackendUsage(project, row[0], row[1], row[2], row[3])));
+        return usage;
+    }
+
     public int count(ListQuery query) {
         query.requireColumns(COLUMNS);
         List<Object> args = new ArrayList<>();
