@@ -1,6 +1,7 @@
 package dev.ember.scheduler;
 
 import dev.ember.common.config.CinderProperties;
+import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
 import dev.ember.common.quota.Quotas;
 import dev.ember.common.message.MessageRepository;
@@ -22,6 +23,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +36,10 @@ import org.springframework.context.annotation.Configuration;
 /** The cinder-scheduler role: consumes {@code cinder-scheduler}, listens to capability reports, re-drives. */
 @Configuration(proxyBeanMethods = false)
 public class SchedulerRole {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerRole.class);
+    /** Cinder's {@code message_reap_interval} default. */
+    private static final Duration MESSAGE_REAP_INTERVAL = Duration.ofDays(1);
 
     @Bean
     public HostManager hostManager(PoolRepository pools, CinderProperties properties) {
@@ -52,10 +62,9 @@ public class SchedulerRole {
     public SchedulerService schedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
             VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, VolumeRpc volumeRpc,
             ServiceRepository services, RpcServer rpcServer, Topology topology, CachingConnectionFactory connectionFactory,
-            MeterRegistry meters) {
+            MeterRegistry meters, MessageRepository messages) {
         SchedulerService service = new SchedulerService(manager, hosts, properties, volumes, snapshots, pools, volumeRpc,
-                services,
-                rpcServer, topology, meters);
+                services, rpcServer, topology, meters, messages);
         connectionFactory.addConnectionListener(connection -> service.redriver.afterReconnect());
         return service;
     }
@@ -69,13 +78,20 @@ public class SchedulerRole {
         private final Topology topology;
         private final Heartbeat heartbeat;
         private final Redriver redriver;
+        private final MessageRepository messages;
+        private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "message-reaper");
+            t.setDaemon(true);
+            return t;
+        });
         private volatile boolean running;
 
         SchedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
                 VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, VolumeRpc volumeRpc,
-                ServiceRepository services,
-                RpcServer rpcServer, Topology topology, MeterRegistry meters) {
+                ServiceRepository services, RpcServer rpcServer, Topology topology, MeterRegistry meters,
+                MessageRepository messages) {
             this.manager = manager;
+            this.messages = messages;
             this.hosts = hosts;
             this.properties = properties;
             this.rpcServer = rpcServer;
@@ -116,11 +132,26 @@ public class SchedulerRole {
             topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);
             rpcServer.listen(fanoutQueue, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities), 1);
             redriver.start();
+            // Cinder's scheduler reaps expired user messages every message_reap_interval (a day); reads already
+            // hide them, so this only keeps the table small.
+            reaper.scheduleWithFixedDelay(this::reapExpiredMessages, 60, MESSAGE_REAP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
             running = true;
+        }
+
+        private void reapExpiredMessages() {
+            try {
+                int reaped = messages.deleteExpired(Timestamps.now());
+                if (reaped > 0) {
+                    LOG.info("deleted {} expired user messages", reaped);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not delete expired user messages; will retry", e);
+            }
         }
 
         @Override
         public void stop() {
+            reaper.shutdownNow();
             redriver.close();
             heartbeat.close();
             running = false;
