@@ -3,18 +3,19 @@ package dev.ember.api;
 import dev.ember.api.attachment.AttachmentApi;
 import dev.ember.api.attachment.LegacyAttachApi;
 import dev.ember.api.auth.NoAuth;
-import dev.ember.api.snapshot.SnapshotApi;
 import dev.ember.api.http.ApiFilter;
+import dev.ember.api.http.MicroversionInterceptor;
+import dev.ember.api.snapshot.SnapshotApi;
 import dev.ember.api.volume.VolumeApi;
 import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
-import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.db.Tx;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.quota.Quotas;
 import dev.ember.common.rpc.SchedulerRpc;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.ServiceRepository;
+import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.VolumeRepository;
@@ -24,6 +25,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** The cinder-api role: the Block Storage API v3 over HTTP. Stateless; run as many as you like. */
 @Configuration(proxyBeanMethods = false)
@@ -66,6 +69,17 @@ public class ApiRole {
     public LegacyAttachApi legacyAttachApi(VolumeApi volumeApi, VolumeRepository volumes,
             AttachmentRepository attachments, VolumeRpc volumeRpc, Tx tx) {
         return new LegacyAttachApi(volumeApi, volumes, attachments, volumeRpc, tx);
+    }
+
+    /** Gates routes by their {@link dev.ember.api.http.Since} microversion. */
+    @Bean
+    public WebMvcConfigurer microversions() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(new MicroversionInterceptor());
+            }
+        };
     }
 
     @Bean

@@ -3,9 +3,10 @@ package dev.ember.api.attachment;
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
+import dev.ember.api.http.Pagination;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
-import dev.ember.api.http.Pagination;
+import dev.ember.api.http.Since;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.attachment.AttachmentQuery;
 import dev.ember.common.config.CinderProperties;
@@ -43,10 +44,10 @@ public class AttachmentsController {
         this.properties = properties;
     }
 
+    @Since(NEW_ATTACH)
     @PostMapping("/v3/attachments")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(NEW_ATTACH);
         JsonNode json = JsonBodies.require(http, body);
         AttachmentSchemas.create(request.version()).validate(json);
         JsonNode a = json.get("attachment");
@@ -56,46 +57,48 @@ public class AttachmentsController {
         return Responses.ok(AttachmentViews.wrap(AttachmentViews.detail(shown.attachment(), shown.connectionInfo())));
     }
 
+    @Since(NEW_ATTACH)
     @GetMapping("/v3/attachments")
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         return list(ApiRequest.of(http), false);
     }
 
+    @Since(NEW_ATTACH)
     @GetMapping("/v3/attachments/detail")
     public ResponseEntity<byte[]> detail(HttpServletRequest http) {
         return list(ApiRequest.of(http), true);
     }
 
+    @Since(NEW_ATTACH)
     @GetMapping("/v3/attachments/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(NEW_ATTACH);
         return Responses.ok(AttachmentViews.wrap(AttachmentViews.detail(attachments.get(request.context(), id))));
     }
 
+    @Since(NEW_ATTACH)
     @PutMapping("/v3/attachments/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(NEW_ATTACH);
         JsonNode json = JsonBodies.require(http, body);
         AttachmentSchemas.UPDATE.validate(json);
         AttachmentApi.Shown shown = attachments.update(request.context(), id, json.get("attachment").get("connector"));
         return Responses.ok(AttachmentViews.wrap(AttachmentViews.detail(shown.attachment(), shown.connectionInfo())));
     }
 
+    @Since(NEW_ATTACH)
     @DeleteMapping("/v3/attachments/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(NEW_ATTACH);
         return Responses.ok(AttachmentViews.list(attachments.delete(request.context(), id), false));
     }
 
+    @Since(NEW_ATTACH)
     @PostMapping("/v3/attachments/{id}/action")
     public ResponseEntity<byte[]> action(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(NEW_ATTACH);
         JsonNode json = JsonBodies.require(http, body);
         if (!json.isObject() || json.size() != 1) {
             throw ApiException.badRequest("Malformed request body");
@@ -111,7 +114,6 @@ public class AttachmentsController {
     }
 
     private ResponseEntity<byte[]> list(ApiRequest request, boolean detail) {
-        request.requireVersion(NEW_ATTACH);
         Map<String, String> params = Pagination.parse(request.query());
         String marker = params.remove("marker");
         int limit = Pagination.limit(params, properties.osapiMaxLimit());

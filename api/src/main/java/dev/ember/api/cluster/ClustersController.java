@@ -5,6 +5,7 @@ import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
+import dev.ember.api.http.Since;
 import dev.ember.common.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
@@ -23,30 +24,30 @@ import tools.jackson.databind.JsonNode;
 @RestController
 public class ClustersController {
 
+    @Since(7)
     @GetMapping({"/v3/clusters", "/v3/clusters/detail"})
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(7);
         Policy.requireAdmin(request, Policy.CLUSTERS_GET_ALL);
         var body = Json.object();
         body.putArray("clusters");
         return Responses.ok(body);
     }
 
+    @Since(7)
     @GetMapping("/v3/clusters/{name}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String name) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(7);
         Policy.requireAdmin(request, Policy.CLUSTERS_GET);
         throw ApiException.notFound("Cluster " + name + " could not be found.");
     }
 
     /** {@code PUT /clusters/enable|disable} with {@code {"name", "binary"}}: no cluster of that name exists. */
+    @Since(7)
     @PutMapping("/v3/clusters/{action}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String action,
             @RequestBody(required = false) byte[] raw) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(7);
         Policy.requireAdmin(request, Policy.CLUSTERS_UPDATE);
         if (!action.equals("enable") && !action.equals("disable")) {
             throw ApiException.notFound("The resource could not be found.");

@@ -4,6 +4,7 @@ import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.Pagination;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
+import dev.ember.api.http.Since;
 import dev.ember.common.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -18,10 +19,10 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 public class ResourceFiltersController {
 
+    @Since(33)
     @GetMapping("/v3/resource_filters")
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(33);
         String resource = Pagination.parse(request.query()).get("resource");
         ObjectNode root = Json.object();
         ArrayNode list = root.putArray("resource_filters");

@@ -7,6 +7,7 @@ import dev.ember.api.http.ListFilters;
 import dev.ember.api.http.ListRequest;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
+import dev.ember.api.http.Since;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;
@@ -41,10 +42,10 @@ public class MessagesController {
         this.properties = properties;
     }
 
+    @Since(3)
     @GetMapping("/v3/messages")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(3);
         // Before 3.5 the query is ignored: every message of the project, newest first.
         ApiRequest effective = request.version().atLeast(5) ? request : request.withQuery(null);
         ListRequest list = ListRequest.read(effective, properties.osapiMaxLimit(), MESSAGES);
@@ -62,19 +63,19 @@ public class MessagesController {
         return Responses.ok(root);
     }
 
+    @Since(3)
     @GetMapping("/v3/messages/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(3);
         ObjectNode root = Json.object();
         root.set("message", view(request, visible(request, id)));
         return Responses.ok(root);
     }
 
+    @Since(3)
     @DeleteMapping("/v3/messages/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(3);
         visible(request, id);
         messages.delete(id);
         return Responses.noContentHtml();

@@ -2,16 +2,15 @@ package dev.ember.api.type;
 
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
-import dev.ember.api.http.Faults;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
+import dev.ember.api.http.Since;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.json.Json;
 import dev.ember.common.type.VolumeType;
 import dev.ember.common.type.VolumeTypeRepository;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,10 +39,11 @@ public class DefaultTypesController {
         this.types = types;
     }
 
+    @Since(value = 62, projectInUrl = false)
     @PutMapping("/v3/default-types/{project}")
     public ResponseEntity<byte[]> set(HttpServletRequest http, @PathVariable String project,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = served(http);
+        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         SET.validate(json);
         if (!json.has("default_type")) {
@@ -58,18 +58,20 @@ public class DefaultTypesController {
         return Responses.ok(wrap("default_type", view(project, type.id())));
     }
 
+    @Since(value = 62, projectInUrl = false)
     @GetMapping("/v3/default-types/{project}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String project) {
-        ApiRequest request = served(http);
+        ApiRequest request = ApiRequest.of(http);
         Policy.requireAdmin(request, "volume_extension:default_get");
         String typeId = types.projectDefault(project)
                 .orElseThrow(() -> ApiException.notFound("Default type for project " + project + " not found."));
         return Responses.ok(wrap("default_type", view(project, typeId)));
     }
 
+    @Since(value = 62, projectInUrl = false)
     @GetMapping("/v3/default-types")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
-        ApiRequest request = served(http);
+        ApiRequest request = ApiRequest.of(http);
         if (!request.isAdmin()) {
             throw ApiException.forbidden("You are not authorized to perform this operation.");
         }
@@ -79,34 +81,13 @@ public class DefaultTypesController {
         return Responses.ok(root);
     }
 
+    @Since(value = 62, projectInUrl = false)
     @DeleteMapping("/v3/default-types/{project}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String project) {
-        ApiRequest request = served(http);
+        ApiRequest request = ApiRequest.of(http);
         Policy.requireAdmin(request, "volume_extension:default_unset");
         types.deleteProjectDefault(project);
         return ResponseEntity.noContent().build();
-    }
-
-    /** The request, if this API serves it: from 3.62 and without a project in the URL (else Cinder's 404s). */
-    private static ApiRequest served(HttpServletRequest http) {
-        ApiRequest request = ApiRequest.of(http);
-        if (request.projectInUrl()) {
-            throw new RouteNotFound();
-        }
-        request.requireVersion(62);
-        return request;
-    }
-
-    /** The webob 404 Cinder gives for a path it has no route for. */
-    static final class RouteNotFound extends RuntimeException {
-        RouteNotFound() {
-            super(null, null, false, false);
-        }
-    }
-
-    @org.springframework.web.bind.annotation.ExceptionHandler(RouteNotFound.class)
-    ResponseEntity<byte[]> routeNotFound() {
-        return ResponseEntity.status(404).contentType(MediaType.APPLICATION_JSON).body(Faults.routeNotFoundBody());
     }
 
     private static ObjectNode view(String project, String typeId) {

@@ -2,14 +2,15 @@ package dev.ember.api.volume;
 
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
-import dev.ember.api.http.Pagination;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.ListFilters;
 import dev.ember.api.http.ListRequest;
+import dev.ember.api.http.Pagination;
 import dev.ember.api.http.Params;
 import dev.ember.api.http.Policy;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
+import dev.ember.api.http.Since;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.volume.Volume;
@@ -76,10 +77,10 @@ public class VolumesController {
     }
 
     /** {@code GET /v3/volumes/summary} (3.12; metadata from 3.36): the caller's volumes, or all for an admin asking. */
+    @Since(12)
     @GetMapping("/v3/volumes/summary")
     public ResponseEntity<byte[]> summary(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        request.requireVersion(12);
         ListRequest list = ListRequest.read(withoutUnversioned(request), properties.osapiMaxLimit(), VOLUMES);
         VolumeRepository.Summary summary = list.query() == null ? new VolumeRepository.Summary(0, 0, Map.of())
                 : volumes.summary(list.query());
