@@ -1,5 +1,6 @@
 package dev.ember.common.service;
 
+import dev.ember.common.db.Conditions;
 import dev.ember.common.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,7 +82,7 @@ public class ServiceRepository {
     }
 
     private static String likeBackendsOf(String host) {
-        return host.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "@%";
+        return Conditions.likeEscape(host) + "@%";
     }
 
     public Optional<ServiceRecord> find(String host, String binary) {

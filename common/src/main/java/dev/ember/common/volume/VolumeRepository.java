@@ -343,7 +343,7 @@ public class VolumeRepository {
      * those volumes, ordered by project.
      */
     public List<BackendUsage> usageOnBackend(String backend) {
-        String like = backend.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "#%";
+        String like = likeEscape(backend) + "#%";
         Map<String, long[]> byProject = new TreeMap<>();
         jdbc.query("SELECT v.project_id, COUNT(*), COALESCE(SUM(v.size), 0) FROM volumes v WHERE v.deleted = FALSE "
                 + "AND (v.host = ? OR v.host LIKE ? ESCAPE '!') GROUP BY v.project_id", rs -> {
