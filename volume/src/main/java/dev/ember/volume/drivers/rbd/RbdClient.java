@@ -149,7 +149,7 @@ final class RbdClient implements AutoCloseable {
         return call("list", () -> {
             long capacity = 4096;
             while (true) {
-                Memory names = new Memory(capacity);
+                Memory names = zeroed(capacity);
                 LongByReference size = new LongByReference(capacity);
                 int r = rbd.rbd_list(ioctx, names, size);
                 if (r == -ERANGE) {
@@ -157,7 +157,8 @@ final class RbdClient implements AutoCloseable {
                     continue;
                 }
                 check("rbd_list", r);
-                return split(names, size.getValue());
+                // On success librbd returns the bytes it wrote and leaves *size as it was.
+                return split(names, r);
             }
         });
     }
@@ -247,8 +248,8 @@ final class RbdClient implements AutoCloseable {
         return withImage(image, snap, h -> {
             long capacity = 1024;
             while (true) {
-                Memory pools = new Memory(capacity);
-                Memory images = new Memory(capacity);
+                Memory pools = zeroed(capacity);
+                Memory images = zeroed(capacity);
                 LongByReference poolsLen = new LongByReference(capacity);
                 LongByReference imagesLen = new LongByReference(capacity);
                 int r = rbd.rbd_list_children(h, pools, poolsLen, images, imagesLen);
@@ -394,6 +395,14 @@ final class RbdClient implements AutoCloseable {
         };
     }
 
+    /** A buffer for librbd to fill with NUL-separated names; JNA's {@link Memory} is not zeroed by itself. */
+    private static Memory zeroed(long bytes) {
+        Memory memory = new Memory(bytes);
+        memory.clear();
+        return memory;
+    }
+
+    /** The NUL-separated names in the first {@code length} bytes of the buffer. */
     private static List<String> split(Memory buffer, long length) {
         List<String> out = new ArrayList<>();
         byte[] bytes = buffer.getByteArray(0, (int) Math.min(length, buffer.size()));
