@@ -2,14 +2,23 @@ package dev.ember.common.config;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Starts a role's Spring application with the defaults every Ember process shares. Each default is the
  * lowest-precedence value, so any argument ({@code --server.port=18776}) or configuration overrides it.
+ * {@code --config-file}/{@code --config-dir} arguments are read as {@code cinder.conf} files
+ * ({@link CinderConf}): their options rank below {@code --name=value} arguments, system properties and
+ * environment variables, and above Spring configuration files and the defaults.
  */
 public final class RoleLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoleLauncher.class);
 
     private RoleLauncher() {
     }
@@ -38,6 +47,16 @@ public final class RoleLauncher {
         defaults.put("server.shutdown", "immediate");
         defaults.putAll(roleDefaults);
         app.setDefaultProperties(defaults);
-        return app.run(args);
+        CinderConf conf = CinderConf.fromArgs(args);
+        if (!conf.files().isEmpty()) {
+            StandardEnvironment environment = new StandardEnvironment();
+            environment.getPropertySources().addLast(new MapPropertySource("cinderConf", Map.copyOf(conf.properties())));
+            app.setEnvironment(environment);
+            app.addInitializers(context -> {
+                LOG.info("configuration files {}", conf.files());
+                conf.warnings().forEach(LOG::warn);
+            });
+        }
+        return app.run(conf.remaining());
     }
 }
