@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * The one entry point of the packaged jar: {@code java -jar ember.jar <role> [--option=value ...]}, with
  * role one of {@code cinder-api}, {@code cinder-scheduler}, {@code cinder-volume},
- * {@code cinder-all-in-one} or {@code cinder-bench}. The role name is on the command line, where
+ * {@code cinder-all-in-one}, {@code cinder-manage}, {@code cinder-bench} or
+ * {@code cinder-purge-bench}. The role name is on the command line, where
  * operators' health checks look for it.
  */
 public final class Launcher {
@@ -18,7 +19,7 @@ public final class Launcher {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: ember.jar cinder-api|cinder-scheduler|cinder-volume|cinder-all-in-one|cinder-bench [--option=value ...]");
+            System.err.println("usage: ember.jar cinder-api|cinder-scheduler|cinder-volume|cinder-all-in-one|cinder-manage|cinder-bench|cinder-purge-bench [--option=value ...]");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -28,6 +29,8 @@ public final class Launcher {
             case "cinder-volume" -> VolumeApplication.main(rest);
             case "cinder-all-in-one" -> AllInOne.main(rest);
             case "cinder-bench" -> Benchmark.main(rest);
+            case "cinder-manage" -> CinderManage.main(rest);
+            case "cinder-purge-bench" -> PurgeBenchmark.main(rest);
             default -> {
                 System.err.println("unknown role: " + args[0]);
                 System.exit(2);

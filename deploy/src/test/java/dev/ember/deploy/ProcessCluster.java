@@ -24,6 +24,7 @@ public final class ProcessCluster implements AutoCloseable {
         final String name;
         final String role;
         final Map<String, String> properties;
+        List<String> args = List.of();
         Process process;
 
         Proc(String name, String role, Map<String, String> properties) {
@@ -81,10 +82,31 @@ public final class ProcessCluster implements AutoCloseable {
         return proc;
     }
 
+    /**
+     * Starts a role with exactly these arguments (for example {@code --config-file F}) and no common
+     * properties; {@code apiPort} is where its API listens, if it serves one.
+     */
+    public Proc startWithArgs(String name, String role, List<String> args, int apiPort) throws IOException {
+        Proc proc = new Proc(name, role, Map.of());
+        proc.args = List.copyOf(args);
+        if (apiPort > 0) {
+            this.apiPort = apiPort;
+        }
+        launch(proc);
+        procs.add(proc);
+        return proc;
+    }
+
+    /** Where a role's output goes. */
+    public Path log(String name) {
+        return logs.resolve(name + ".log");
+    }
+
     private void launch(Proc proc) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin").resolve(proc.role).toString());
         proc.properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        command.addAll(proc.args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(proc.name + ".log").toFile()));
         builder.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx384m");
@@ -113,7 +135,7 @@ public final class ProcessCluster implements AutoCloseable {
         });
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

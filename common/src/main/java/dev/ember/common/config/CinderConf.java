@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * order), read in command-line order, a later value of an option replacing an earlier one. Each option
  * becomes the Spring property the naming rule gives ({@link CinderOptions#property}); a backend section
  * (named in {@code enabled_backends}, or holding a {@code volume_driver}) becomes
- * {@code cinder.backends.<section>.*}, with {@code [backend_defaults]} filling what it does not set.
+ * {@code cinder.backends.<section>.*}, with {@code [backend_defaults]} filling what it does not set and
+ * Cinder's other names of an option ({@link CinderOptions#BACKEND_RENAMES}) read as the name Ember's drivers use.
  *
  * @param properties the Spring properties, lower precedence than {@code --name=value} arguments
  * @param warnings one line per unknown or ignored option, for the start-up log
@@ -92,8 +93,11 @@ public record CinderConf(Map<String, String> properties, List<String> warnings, 
             if (backends.contains(section)) {
                 Map<String, String> effective = new LinkedHashMap<>(backendDefaults);
                 effective.putAll(options);
-                effective.forEach((name, value) -> {
-                    if (CinderOptions.find(CinderOptions.BACKEND, name).isPresent()) {
+                effective.forEach((given, value) -> {
+                    String name = CinderOptions.BACKEND_RENAMES.getOrDefault(given, given);
+                    if (!name.equals(given) && effective.containsKey(name)) {
+                        warnings.add("[" + section + "] " + given + " is ignored: " + name + " is set too");
+                    } else if (CinderOptions.find(CinderOptions.BACKEND, name).isPresent()) {
                         warnings.add("[" + section + "] " + name + " is a Cinder backend option Ember does not support: ignored");
                     } else {
                         properties.put(CinderOptions.backendProperty(section, name), value);

@@ -41,6 +41,18 @@ public final class CinderOptions {
 
     private static final List<Option> OPTIONS = new ArrayList<>();
 
+    /**
+     * Backend options under another name in Cinder Zed (their deprecated or later names), to the name
+     * Ember's drivers read, so a section written for either keeps working.
+     */
+    public static final Map<String, String> BACKEND_RENAMES = Map.of(
+            "iscsi_secondary_ip_addresses", "target_secondary_ip_addresses",
+            "iscsi_helper", "target_helper",
+            "iscsi_ip_address", "target_ip_address",
+            "iscsi_port", "target_port",
+            "iscsi_target_prefix", "target_prefix",
+            "iscsi_protocol", "target_protocol");
+
     static {
         String d = IniFile.DEFAULT;
         supported(d, "host", "Name of this node; volume services register host@backend. Default: the host name.");
@@ -72,12 +84,11 @@ public final class CinderOptions {
         supported(d, "per_volume_size_limit", "The largest volume a project may create, in GB (-1: no limit).");
         supported(d, "use_default_quota_class", "Whether the default quota class's limits override the quota_* options.");
         supported(d, "no_snapshot_gb_quota", "Whether snapshots do not count against the gigabytes quota.");
-        for (String name : List.of("debug", "verbose", "log_dir", "log_file", "log_config_append", "use_syslog",
+        for (String name : List.of("debug", "log_dir", "log_file", "log_config_append", "use_syslog",
                 "use_stderr", "default_log_levels", "rootwrap_config", "api_paste_config", "glance_api_servers",
-                "glance_api_version", "volumes_dir", "iscsi_helper", "target_helper", "osapi_volume_workers",
-                "enable_v3_api", "nova_catalog_info", "os_region_name", "backup_driver", "scheduler_driver",
-                "volume_name_template", "snapshot_name_template", "image_conversion_dir", "graceful_shutdown_timeout",
-                "allowed_direct_url_schemes", "lock_path")) {
+                "volumes_dir", "target_helper", "osapi_volume_workers", "enable_v3_api", "backup_driver",
+                "scheduler_driver", "volume_name_template", "snapshot_name_template", "image_conversion_dir",
+                "graceful_shutdown_timeout", "allowed_direct_url_schemes")) {
             ignored(d, name, "A Cinder option Ember does not use.");
         }
         supported("database", "connection", "The database: mysql+pymysql://user:pass@host/cinder (SQLAlchemy form) or a jdbc: URL.");

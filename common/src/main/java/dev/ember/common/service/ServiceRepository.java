@@ -85,6 +85,11 @@ public class ServiceRepository {
         return Conditions.likeEscape(host) + "@%";
     }
 
+    /** Deletes a service's row ({@code cinder-manage service remove}); false if there was none. */
+    public boolean remove(String host, String binary) {
+        return jdbc.update("DELETE FROM services WHERE host = ? AND `binary` = ?", host, binary) > 0;
+    }
+
     public Optional<ServiceRecord> find(String host, String binary) {
         List<ServiceRecord> found = jdbc.query("SELECT * FROM services WHERE host = ? AND `binary` = ?", ROW, host, binary);
         return found.stream().findFirst();

@@ -267,6 +267,32 @@ public class VolumeRepository {
     }
 
     /**
+     * Live volumes on {@code host} as Cinder's {@code volume_get_all_by_host} matches it: exactly, any pool
+     * of it ({@code host#...}) when it names no pool, any backend of it ({@code host@...}) when it names none.
+     */
+    public List<Volume> findByHost(String host) {
+        StringBuilder sql = new StringBuilder(SELECT).append("WHERE v.deleted = FALSE AND (v.host = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(host);
+        if (!host.contains("#")) {
+            sql.append(" OR v.host LIKE ? ESCAPE '!'");
+            args.add(likeEscape(host) + "#%");
+        }
+        if (!host.contains("@")) {
+            sql.append(" OR v.host LIKE ? ESCAPE '!'");
+            args.add(likeEscape(host) + "@%");
+        }
+        sql.append(") ORDER BY v.created_at");
+        return withMetadata(jdbc.query(sql.toString(), ROW, args.toArray()));
+    }
+
+    /** Sets a live volume's host to {@code newHost} if it is still {@code oldHost}; false if it moved meanwhile. */
+    public boolean moveHost(String id, String oldHost, String newHost) {
+        return jdbc.update("UPDATE volumes SET host = ?, updated_at = ? WHERE id = ? AND host = ? AND deleted = FALSE",
+                newHost, Timestamps.toDb(Timestamps.now()), id, oldHost) > 0;
+    }
+
+    /**
      * Live volumes in one of {@code statuses} not updated since {@code before}: operations whose message
      * may have been lost, for the re-drive.
      */

@@ -40,6 +40,7 @@ class CinderConfTest {
                 [lvm-1]
                 volume_driver = iscsi
                 reserved_percentage = 10
+                iscsi_secondary_ip_addresses = 10.0.0.2
                 [mystery]
                 x = y
                 """);
@@ -63,6 +64,7 @@ class CinderConfTest {
                 .containsEntry("cinder.backends.ceph-1.rbd_pool", "volumes")
                 .containsEntry("cinder.backends.ceph-1.reserved_percentage", "5")
                 .containsEntry("cinder.backends.lvm-1.reserved_percentage", "10")
+                .containsEntry("cinder.backends.lvm-1.target_secondary_ip_addresses", "10.0.0.2")
                 .doesNotContainKey("cinder.backends.ceph-1.image_volume_cache_enabled")
                 .doesNotContainKey("cinder.backend-defaults.reserved-percentage");
         assertThat(conf.warnings()).containsExactlyInAnyOrder(
