@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (apt) the real peers the end-to-end tests drive: the openstack and cinder command-line
 # clients, the userspace iSCSI target (tgt) and initiator tools, QEMU's block tools (qemu-img/qemu-io read
-# and write volumes through rbd: and iscsi:// exactly as a hypervisor does), and a single-node Ceph.
+# and write volumes through rbd: and iscsi:// exactly as a hypervisor does), a single-node Ceph, and the
+# checkers of the deployment files (oslo-config-validator with Cinder's options, systemd-analyze).
 # Idempotent: installs only what is missing. No daemon is started here.
 set -euo pipefail
 SUDO=""
@@ -11,6 +12,8 @@ packages=(
   python3-openstackclient python3-cinderclient                     # the operator CLIs
   tgt tgt-rbd libiscsi-bin qemu-utils qemu-block-extra              # iSCSI target, initiator, QEMU block tools
   ceph-mon ceph-osd ceph-mgr ceph-common                            # single-node Ceph
+  python3-oslo.config python3-cinder                                # oslo-config-validator and Cinder's option namespaces
+  systemd                                                           # systemd-analyze verify for the unit files
 )
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
