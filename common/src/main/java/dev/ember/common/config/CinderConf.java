@@ -108,7 +108,7 @@ public record CinderConf(Map<String, String> properties, List<String> warnings, 
             if (section.equals(BACKEND_DEFAULTS)) {
                 return;
             }
-            if (!knownGroups.contains(section) && !section.equals("ember")) {
+            if (!knownGroups.contains(section)) {
                 warnings.add("[" + section + "] is not a section Ember knows (nor a backend in enabled_backends): "
                         + "its options " + options.keySet() + " are mapped to cinder." + CinderOptions.kebab(section)
                         + ".* and probably unused");

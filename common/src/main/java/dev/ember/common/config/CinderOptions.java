@@ -24,6 +24,9 @@ public final class CinderOptions {
     /** The pseudo-group of options that belong in every backend section. */
     public static final String BACKEND = "<backend>";
 
+    /** The section of Ember's own options, {@code cinder.ember.*}. */
+    public static final String EMBER = "ember";
+
     /** Whether Ember acts on an option. */
     public enum Status { SUPPORTED, IGNORED }
 
@@ -111,6 +114,14 @@ public final class CinderOptions {
         }
         supported("oslo_policy", "policy_file", "The policy file whose rules override the defaults.", "policy.yaml");
         supported("oslo_policy", "enforce_scope", "Whether token scope is enforced.", "false");
+        // Ember's own options (not Cinder's: oslo-config-validator does not know this section).
+        supported(EMBER, "redrive_after", "Seconds after which an operation whose message seems lost is sent again.");
+        supported(EMBER, "reschedule_after", "Seconds a backend may be down before its unfinished creates are placed elsewhere; 0: twice service_down_time.");
+        supported(EMBER, "rpc_consumers", "Concurrent message consumers per queue.");
+        supported(EMBER, "rpc_prefetch", "Unacknowledged messages a consumer may hold (and so the largest batch it handles).");
+        supported(EMBER, "persistent_messages", "Whether casts are written to disk by the broker (every cast is also backed by a database row).");
+        supported(EMBER, "export_check_interval", "Seconds between checks that every attached volume's export still exists.");
+        supported(EMBER, "healthcheck_disable_file", "While this file exists, /healthcheck answers 503 (oslo's disable_by_file_path).");
         for (String name : List.of("image_volume_cache_enabled", "image_volume_cache_max_size_gb",
                 "image_volume_cache_max_count", "image_upload_use_cinder_backend", "volume_clear", "volume_clear_size",
                 "volume_copy_bps_limit", "volume_dd_blocksize", "use_multipath_for_image_xfer", "rbd_store_chunk_size",

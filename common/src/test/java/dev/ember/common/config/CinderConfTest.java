@@ -43,6 +43,8 @@ class CinderConfTest {
                 iscsi_secondary_ip_addresses = 10.0.0.2
                 [mystery]
                 x = y
+                [ember]
+                redrive_after = 12
                 """);
         Path override = write("override.conf", """
                 [DEFAULT]
@@ -66,6 +68,7 @@ class CinderConfTest {
                 .containsEntry("cinder.backends.lvm-1.reserved_percentage", "10")
                 .containsEntry("cinder.backends.lvm-1.target_secondary_ip_addresses", "10.0.0.2")
                 .doesNotContainKey("cinder.backends.ceph-1.image_volume_cache_enabled")
+                .containsEntry("cinder.ember.redrive-after", "12")
                 .doesNotContainKey("cinder.backend-defaults.reserved-percentage");
         assertThat(conf.warnings()).containsExactlyInAnyOrder(
                 "[DEFAULT] debug is a Cinder option Ember does not support: ignored",
@@ -104,8 +107,32 @@ class CinderConfTest {
         assertThat(sample).contains("[DEFAULT]", "#report_interval = 10", "#service_down_time = 60",
                 "#quota_volumes = 10", "[database]", "#connection = mysql+pymysql://cinder:cinder@127.0.0.1:3306/cinder",
                 "#osapi_volume_listen_port = 8776", "#volume_driver = noop", "#noop_capacity_gb = 1000",
-                "#debug = <None>");
+                "#debug = <None>", "[ember]", "#redrive_after = 30");
         assertThat(CinderOptions.defaultOf("DEFAULT", "default_volume_type")).contains("__DEFAULT__");
+    }
+
+    /** The catalog is the one list of options: every bound property has its entry, so the sample shows it. */
+    @Test
+    void everyBoundPropertyIsInTheCatalog() {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (var c : CinderProperties.class.getRecordComponents()) {
+            if (c.getType().isRecord()) {
+                String group = c.getName().equals("ember") ? CinderOptions.EMBER : snake(c.getName());
+                for (var nested : c.getType().getRecordComponents()) {
+                    if (CinderOptions.find(group, snake(nested.getName())).isEmpty()) {
+                        missing.add("[" + group + "] " + snake(nested.getName()));
+                    }
+                }
+            } else if (!c.getName().equals("backends")
+                    && CinderOptions.find(IniFile.DEFAULT, snake(c.getName())).isEmpty()) {
+                missing.add("[DEFAULT] " + snake(c.getName()));
+            }
+        }
+        assertThat(missing).as("CinderProperties options missing from CinderOptions").isEmpty();
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
     }
 
     private Path write(String name, String text) throws Exception {
