@@ -60,6 +60,12 @@ public class ApiRole {
     }
 
     @Bean
+    public dev.ember.api.transfer.TransferApi transferApi(VolumeApi volumeApi, VolumeRepository volumes,
+            SnapshotRepository snapshots, dev.ember.common.transfer.TransferRepository transfers, Quotas quotas, Tx tx) {
+        return new dev.ember.api.transfer.TransferApi(volumeApi, volumes, snapshots, transfers, quotas, tx);
+    }
+
+    @Bean
     public AttachmentApi attachmentApi(VolumeApi volumeApi, VolumeRepository volumes, AttachmentRepository attachments,
             VolumeRpc volumeRpc, Tx tx) {
         return new AttachmentApi(volumeApi, volumes, attachments, volumeRpc, tx);

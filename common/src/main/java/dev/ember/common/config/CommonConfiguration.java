@@ -124,6 +124,11 @@ public class CommonConfiguration {
     }
 
     @Bean
+    public dev.ember.common.transfer.TransferRepository transferRepository(JdbcTemplate jdbc) {
+        return new dev.ember.common.transfer.TransferRepository(jdbc);
+    }
+
+    @Bean
     public MessageRepository messageRepository(JdbcTemplate jdbc) {
         return new MessageRepository(jdbc);
     }
