@@ -50,20 +50,30 @@ public class SchedulerRole {
     @Bean
     public SchedulerManager schedulerManager(HostManager hosts, CinderProperties properties, VolumeRepository volumes,
             SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages,
-            VolumeRpc volumeRpc, Tx tx, Quotas quotas, dev.ember.common.volume.Retypes retypes) {
+            VolumeRpc volumeRpc, Tx tx, Quotas quotas, dev.ember.common.volume.Retypes retypes,
+            dev.ember.common.group.GroupRepository groups) {
         return new SchedulerManager(hosts,
                 properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
                 properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
-                volumes, snapshots, types, pools, messages, volumeRpc, tx, quotas, retypes,
+                volumes, snapshots, types, pools, messages, volumeRpc, tx, quotas, retypes, groups,
                 Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
     }
 
     @Bean
-    public SchedulerService schedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
+    public GroupScheduler groupScheduler(HostManager hosts, CinderProperties properties, VolumeTypeCache types,
+            dev.ember.common.group.GroupRepository groups, VolumeRpc volumeRpc) {
+        return new GroupScheduler(hosts,
+                properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
+                properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
+                types, groups, volumeRpc, Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
+    }
+
+    @Bean
+    public SchedulerService schedulerService(SchedulerManager manager, GroupScheduler groupScheduler, HostManager hosts, CinderProperties properties,
             VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, VolumeRpc volumeRpc,
             ServiceRepository services, RpcServer rpcServer, Topology topology, CachingConnectionFactory connectionFactory,
             MeterRegistry meters, MessageRepository messages) {
-        SchedulerService service = new SchedulerService(manager, hosts, properties, volumes, snapshots, pools, volumeRpc,
+        SchedulerService service = new SchedulerService(manager, groupScheduler, hosts, properties, volumes, snapshots, pools, volumeRpc,
                 services, rpcServer, topology, meters, messages);
         connectionFactory.addConnectionListener(connection -> service.redriver.afterReconnect());
         return service;
@@ -72,6 +82,7 @@ public class SchedulerRole {
     /** Starts consuming, heartbeating and re-driving once the application is up. */
     public static final class SchedulerService implements SmartLifecycle {
         private final SchedulerManager manager;
+        private final GroupScheduler groupScheduler;
         private final HostManager hosts;
         private final CinderProperties properties;
         private final RpcServer rpcServer;
@@ -86,11 +97,13 @@ public class SchedulerRole {
         });
         private volatile boolean running;
 
-        SchedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
+        SchedulerService(SchedulerManager manager, GroupScheduler groupScheduler, HostManager hosts,
+                CinderProperties properties,
                 VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, VolumeRpc volumeRpc,
                 ServiceRepository services, RpcServer rpcServer, Topology topology, MeterRegistry meters,
                 MessageRepository messages) {
             this.manager = manager;
+            this.groupScheduler = groupScheduler;
             this.messages = messages;
             this.hosts = hosts;
             this.properties = properties;
@@ -125,8 +138,15 @@ public class SchedulerRole {
                 }
                 return null;
             };
+            RpcHandler createGroup = message -> {
+                if (groupScheduler.createGroup(message.context(), VolumeObjects.id(message.args().get("group")))) {
+                    throw new Retriable.RetryLaterException("no backend is up to place the group on yet", null);
+                }
+                return null;
+            };
             rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities,
-                    SchedulerRpc.EXTEND_VOLUME, extend, SchedulerRpc.RETYPE, retype), Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes),
+                    SchedulerRpc.EXTEND_VOLUME, extend, SchedulerRpc.RETYPE, retype,
+                    SchedulerRpc.CREATE_GROUP, createGroup), Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes),
                     properties.ember().rpcConsumers());
             String fanoutQueue = Topics.SCHEDULER_FANOUT + "_" + UUID.randomUUID().toString().replace("-", "");
             topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);

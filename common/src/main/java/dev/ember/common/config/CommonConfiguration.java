@@ -129,6 +129,16 @@ public class CommonConfiguration {
     }
 
     @Bean
+    public dev.ember.common.group.GroupTypeRepository groupTypeRepository(JdbcTemplate jdbc) {
+        return new dev.ember.common.group.GroupTypeRepository(jdbc);
+    }
+
+    @Bean
+    public dev.ember.common.group.GroupRepository groupRepository(JdbcTemplate jdbc) {
+        return new dev.ember.common.group.GroupRepository(jdbc);
+    }
+
+    @Bean
     public MessageRepository messageRepository(JdbcTemplate jdbc) {
         return new MessageRepository(jdbc);
     }

@@ -36,7 +36,7 @@ public class VolumeRepository {
             "terminated_at", "provider_location", "provider_auth", "provider_id", "service_uuid",
             "shared_targets", "size", "deleted", "deleted_at", "availability_zone", "replication_status", "bootable",
             "extend_size", "extend_claimed", "multiattach", "volume_type_id", "retype_type_id", "retype_policy",
-            "project_id", "user_id");
+            "project_id", "user_id", "group_id");
 
     /** The columns of {@code volumes} a list may filter or sort on (Cinder accepts any model column). */
     public static final Set<String> COLUMNS = Set.of(
