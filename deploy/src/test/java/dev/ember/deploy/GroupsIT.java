@@ -198,7 +198,7 @@ class GroupsIT {
         // The group cannot go while it has a group snapshot.
         Http.Response busy = at("3.13").post(v3("/groups/" + groupId + "/action"), "{\"delete\": {\"delete-volumes\": true}}");
         assertThat(busy.status()).isEqualTo(400);
-        assertThat(busy.body()).contains("Invalid group: Group has existing snapshots.");
+        assertThat(busy.body()).contains("Invalid Group: Group has existing snapshots.");
 
         // New groups from the group snapshot and from the group: each volume made from its source, in the same pool.
         Http.Response fromSnap = at("3.14").post(v3("/groups/action"), "{\"create-from-src\": {\"name\": \"from-gs\", "
@@ -286,7 +286,7 @@ class GroupsIT {
         // Not without delete-volumes while it has volumes; the type is in use.
         Http.Response full = at("3.13").post(v3("/groups/" + groupId + "/action"), "{\"delete\": {\"delete-volumes\": false}}");
         assertThat(full.status()).isEqualTo(400);
-        assertThat(full.body()).contains("Invalid group: Group " + groupId
+        assertThat(full.body()).contains("Invalid Group: Group " + groupId
                 + " still contains volumes. The delete-volumes flag is required to delete it.");
         Http.Response inUse = at("3.11").delete(v3("/group_types/" + typeId));
         assertThat(inUse.status()).isEqualTo(400);
@@ -302,10 +302,13 @@ class GroupsIT {
         String loose = createVolume(null);
         Http.Response wrongState = at("3.13").put(v3("/groups/" + groupId), "{\"group\": {\"add_volumes\": \"" + loose + "\"}}");
         assertThat(wrongState.status()).isEqualTo(400);
-        assertThat(wrongState.body()).contains("Invalid group: Group status must be available.");
+        assertThat(wrongState.body()).contains("Invalid Group: Group status must be available.");
         Http.Response badStatus = at("3.20").post(v3("/groups/" + groupId + "/action"),
                 "{\"reset_status\": {\"status\": \"bogus\"}}");
         assertThat(badStatus.status()).isEqualTo(400);
+        assertThat(badStatus.json().get("badRequest").get("message").asString()).isEqualTo("Invalid Group Status: Group "
+                + "status: bogus is invalid, valid status are: ('error', 'available', 'creating', 'deleting', 'deleted', "
+                + "'updating', 'in-use', 'error_deleting').");
         // Over the groups quota: 413, nothing created.
         assertThat(root.put("/v3/admin/os-quota-sets/" + PROJECT, "{\"quota_set\": {\"groups\": 1}}").status()).isEqualTo(200);
         Http.Response over = at("3.13").post(v3("/groups"), "{\"group\": {\"group_type\": \"" + typeId

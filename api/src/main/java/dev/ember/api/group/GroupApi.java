@@ -1,6 +1,7 @@
 package dev.ember.api.group;
 
 import dev.ember.api.http.ApiException;
+import dev.ember.api.validation.PythonRepr;
 import dev.ember.api.volume.VolumeApi;
 import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
@@ -287,7 +288,7 @@ public final class GroupApi {
         List<String> remove = split(removeVolumes);
         List<String> both = add.stream().filter(remove::contains).toList();
         if (!both.isEmpty()) {
-            throw ApiException.invalidVolume("UUIDs " + pythonList(both) + " are in both add and remove volume list.");
+            throw ApiException.invalidVolume("UUIDs " + PythonRepr.list(both) + " are in both add and remove volume list.");
         }
         List<String> current = groups.volumeIds(id);
         Map<String, Volume> members = volumes.findManyWithoutMetadata(current);
@@ -298,7 +299,7 @@ public final class GroupApi {
                 if (!VALID_REMOVE.contains(v.status())) {
                     throw ApiException.invalidVolume("Cannot remove volume " + volumeId + " from group " + id
                             + " because volume is in an invalid state: " + v.status() + ". Valid states are: "
-                            + pythonTuple(VALID_REMOVE) + ".");
+                            + PythonRepr.tuple(VALID_REMOVE) + ".");
                 }
                 toRemove.add(volumeId);
             }
@@ -333,7 +334,7 @@ public final class GroupApi {
             if (!VALID_ADD.contains(v.status())) {
                 throw ApiException.invalidVolume("Cannot add volume " + v.id() + " to group " + id
                         + " because volume is in an invalid state: " + v.status() + ". Valid states are: "
-                        + pythonTuple(VALID_ADD) + ".");
+                        + PythonRepr.tuple(VALID_ADD) + ".");
             }
             if (v.backend() == null || group.host() == null || !v.backend().equals(group.backend())) {
                 throw ApiException.invalidVolume("Volume is not local to this node.");
@@ -503,16 +504,8 @@ public final class GroupApi {
         return new ArrayList<>(Arrays.asList(trimmed.split(",", -1)));
     }
 
-    private static String pythonList(List<String> items) {
-        return "[" + String.join(", ", items.stream().map(i -> "'" + i + "'").toList()) + "]";
-    }
-
-    private static String pythonTuple(List<String> items) {
-        return "(" + String.join(", ", items.stream().map(i -> "'" + i + "'").toList()) + ")";
-    }
-
     static ApiException invalidGroup(String reason) {
-        return ApiException.badRequest("Invalid group: " + reason);
+        return ApiException.badRequest("Invalid Group: " + reason);
     }
 
     public static ApiException groupNotFound(String id) {

@@ -153,9 +153,14 @@ public class GroupSnapshotsController {
                     + action + ". Verify the request body and Content-Type header and try again.");
         }
         RESET_STATUS.validate(json);
-        String status = json.get("reset_status").get("status").asString().toLowerCase(Locale.ROOT);
+        String given = json.get("reset_status").get("status").asString();
+        String status = given.toLowerCase(Locale.ROOT);
+        if (given.strip().isEmpty()) {
+            throw ApiException.badRequest("Invalid GroupSnapshot Status: The 'status' can not be empty.");
+        }
         if (!GroupStatus.GROUP_SNAPSHOT.contains(status)) {
-            throw ApiException.badRequest("Invalid GroupSnapshot Status: " + status + ".");
+            throw ApiException.badRequest("Invalid GroupSnapshot Status: Group snapshot status: " + given
+                    + " is invalid, valid statuses are: " + dev.ember.api.validation.PythonRepr.tuple(GroupStatus.GROUP_SNAPSHOT) + ".");
         }
         groups.getSnapshot(request.context(), id);
         Policy.requireAdmin(request, "group:reset_group_snapshot_status");

@@ -232,9 +232,16 @@ public class GroupsController {
             case "reset_status" -> {
                 request.requireVersion(GROUP_VOLUME_RESET_STATUS);
                 RESET_STATUS.validate(json);
-                String status = json.get("reset_status").get("status").asString().toLowerCase(Locale.ROOT);
-                if (!GroupStatus.GROUP.contains(status)) {
-                    throw ApiException.badRequest("Invalid group status: " + status + ".");
+                String given = json.get("reset_status").get("status").asString();
+                String status = given.toLowerCase(Locale.ROOT);
+                if (given.strip().isEmpty()) {
+                    throw ApiException.badRequest("Invalid Group Status: The 'status' can not be empty.");
+                }
+                // Cinder's group_status format checks against the group *snapshot* statuses (so 'in-use' is
+                // refused) while naming the group statuses in its message; kept as Cinder has it.
+                if (!GroupStatus.GROUP_SNAPSHOT.contains(status)) {
+                    throw ApiException.badRequest("Invalid Group Status: Group status: " + given + " is invalid, "
+                            + "valid status are: " + dev.ember.api.validation.PythonRepr.tuple(GroupStatus.GROUP) + ".");
                 }
                 groups.get(request.context(), id);
                 Policy.requireAdmin(request, "group:reset_status");
