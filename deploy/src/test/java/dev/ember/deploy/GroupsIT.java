@@ -36,7 +36,9 @@ class GroupsIT {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = new InJvmCluster(Map.of("cinder.default-group-type", "golden-gt")).startApi().startScheduler("cinder-ref");
+        // A short re-drive period, so that the re-drive of groups whose message was lost can be seen.
+        cluster = new InJvmCluster(Map.of("cinder.default-group-type", "golden-gt", "cinder.ember.redrive-after", "3"))
+                .startApi().startScheduler("cinder-ref");
         cluster.startVolume("cinder-ref", "fake", Map.of("volume_driver", "noop"));
         admin = cluster.http().as("admin:" + PROJECT);
         root = cluster.http().as("admin:admin");
@@ -297,7 +299,7 @@ class GroupsIT {
         assertThat(otherType.status()).isEqualTo(400);
         assertThat(otherType.body()).contains("volume_type must be provided when creating a volume in a group.");
         // Wrong state: an update adding volumes needs an available group.
-        assertThat(at("3.20").post(v3("/groups/" + groupId + "/action"), "{\"reset_status\": {\"status\": \"creating\"}}")
+        assertThat(at("3.20").post(v3("/groups/" + groupId + "/action"), "{\"reset_status\": {\"status\": \"error\"}}")
                 .status()).isEqualTo(202);
         String loose = createVolume(null);
         Http.Response wrongState = at("3.13").put(v3("/groups/" + groupId), "{\"group\": {\"add_volumes\": \"" + loose + "\"}}");
@@ -329,6 +331,37 @@ class GroupsIT {
 
     @Test
     @Order(4)
+    void groupsAndGroupSnapshotsWhoseMessageWasLostAreDrivenAgain() {
+        String typeId = groupType("gt-redrive");
+        String groupId = createGroup(typeId, "redrive");
+        createVolume(groupId);
+        Http.Response gs = at("3.14").post(v3("/group_snapshots"), "{\"group_snapshot\": {\"group_id\": \"" + groupId + "\"}}");
+        assertThat(gs.status()).as(gs.body()).isEqualTo(202);
+        String gsId = gs.json().get("group_snapshot").get("id").asString();
+        Await.until("group snapshot available", WAIT, () -> "available".equals(
+                at("3.14").get(v3("/group_snapshots/" + gsId)).json().get("group_snapshot").get("status").asString()));
+        // As if the create_group and create_group_snapshot casts had been lost: rows left in creating.
+        assertThat(at("3.20").post(v3("/groups/" + groupId + "/action"), "{\"reset_status\": {\"status\": \"creating\"}}")
+                .status()).isEqualTo(202);
+        assertThat(at("3.19").post(v3("/group_snapshots/" + gsId + "/action"),
+                "{\"reset_status\": {\"status\": \"creating\"}}").status()).isEqualTo(202);
+        awaitGroup(groupId, "available");
+        Await.until("group snapshot available again", WAIT, () -> "available".equals(
+                at("3.14").get(v3("/group_snapshots/" + gsId)).json().get("group_snapshot").get("status").asString()));
+        // A lost delete_group_snapshot and delete_group.
+        jdbc().update("UPDATE group_snapshots SET status = 'deleting' WHERE id = ?", gsId);
+        jdbc().update("UPDATE snapshots SET status = 'deleting' WHERE group_snapshot_id = ?", gsId);
+        Await.until("group snapshot gone", WAIT, () -> at("3.14").get(v3("/group_snapshots/" + gsId)).status() == 404);
+        jdbc().update("UPDATE volumes SET status = 'deleting' WHERE group_id = ?", groupId);
+        jdbc().update("UPDATE `groups` SET status = 'deleting' WHERE id = ?", groupId);
+        Await.until("group gone", WAIT, () -> "gone".equals(groupStatus(groupId)));
+        assertThat(jdbc().queryForObject("SELECT COUNT(*) FROM volumes WHERE group_id = ? AND deleted = FALSE",
+                Integer.class, groupId)).isZero();
+        assertThat(at("3.11").delete(v3("/group_types/" + typeId)).status()).isEqualTo(202);
+    }
+
+    @Test
+    @Order(5)
     void theOpenstackCliManagesGroupTypesAndGroups() {
         Cli.assumeInstalled();
         Cli cli = new Cli(cluster.http().base() + "/v3/" + PROJECT, "admin:" + PROJECT);

@@ -5,6 +5,7 @@ import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.group.Group;
 import dev.ember.common.group.GroupRepository;
+import dev.ember.common.group.GroupSnapshot;
 import dev.ember.common.group.GroupStatus;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.type.VolumeType;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * for every volume type of the group, the best of them by the weighers for the first type. The group's volumes are
  * then placed in that pool ({@link SchedulerManager} treats a group's pool as their {@code resource_backend}).
  * Nothing is claimed for the group itself: it holds no capacity, its volumes do.
+ *
+ * <p>It also re-drives groups and group snapshots whose message seems lost ({@link #redrive}), as the volume
+ * re-drive does for volumes: every handler on both sides is idempotent.
  */
 public final class GroupScheduler {
 
@@ -46,6 +50,49 @@ public final class GroupScheduler {
         this.groups = groups;
         this.volumeRpc = volumeRpc;
         this.patience = patience;
+    }
+
+    /**
+     * One re-drive pass over groups and group snapshots that made no progress for {@code idle}: a creating group
+     * without a pool is placed again, one with a pool is sent to its backend again (or, made from a source, is
+     * finished if its volumes are done); deleting groups and creating or deleting group snapshots are sent to
+     * their group's backend again. Each is claimed first, so of several schedulers one re-drives it.
+     */
+    public void redrive(Duration idle) {
+        Instant now = Timestamps.now();
+        Instant before = now.minus(idle);
+        RequestContext context = RequestContext.internal();
+        for (Group group : groups.findStale(List.of(GroupStatus.CREATING, GroupStatus.DELETING), before, 100)) {
+            if (!groups.claimStale(group.id(), group.status(), before, now)) {
+                continue;
+            }
+            CurrentContext.run(context, () -> {
+                LOG.info("re-driving group {} ({})", group.id(), group.status());
+                if (GroupStatus.DELETING.equals(group.status())) {
+                    volumeRpc.deleteGroup(context, group);
+                } else if (group.groupSnapshotId() != null || group.sourceGroupId() != null) {
+                    groups.finishCreationFromSource(group.id());
+                } else if (createGroup(context, group.id())) {
+                    LOG.debug("group {} still waits for a backend", group.id());
+                }
+            });
+        }
+        for (GroupSnapshot snapshot : groups.findStaleSnapshots(List.of(GroupStatus.CREATING, GroupStatus.DELETING),
+                before, 100)) {
+            Group group = groups.find(snapshot.groupId()).orElse(null);
+            if (group == null || group.host() == null
+                    || !groups.claimStaleSnapshot(snapshot.id(), snapshot.status(), before, now)) {
+                continue;
+            }
+            CurrentContext.run(context, () -> {
+                LOG.info("re-driving group snapshot {} ({})", snapshot.id(), snapshot.status());
+                if (GroupStatus.CREATING.equals(snapshot.status())) {
+                    volumeRpc.createGroupSnapshot(context, group, snapshot);
+                } else {
+                    volumeRpc.deleteGroupSnapshot(context, group, snapshot);
+                }
+            });
+        }
     }
 
     /**

@@ -90,6 +90,11 @@ public class SchedulerRole {
         private final Heartbeat heartbeat;
         private final Redriver redriver;
         private final MessageRepository messages;
+        private final ScheduledExecutorService groupRedriver = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "group-redriver");
+            t.setDaemon(true);
+            return t;
+        });
         private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "message-reaper");
             t.setDaemon(true);
@@ -152,10 +157,20 @@ public class SchedulerRole {
             topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);
             rpcServer.listen(fanoutQueue, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities), 1);
             redriver.start();
+            long groupPeriod = Math.max(1, properties.ember().redriveAfter() / 3);
+            groupRedriver.scheduleWithFixedDelay(this::redriveGroups, groupPeriod, groupPeriod, TimeUnit.SECONDS);
             // Cinder's scheduler reaps expired user messages every message_reap_interval (a day); reads already
             // hide them, so this only keeps the table small.
             reaper.scheduleWithFixedDelay(this::reapExpiredMessages, 60, MESSAGE_REAP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
             running = true;
+        }
+
+        private void redriveGroups() {
+            try {
+                groupScheduler.redrive(Duration.ofSeconds(properties.ember().redriveAfter()));
+            } catch (RuntimeException e) {
+                LOG.warn("group re-drive pass failed: {}", e.getMessage());
+            }
         }
 
         private void reapExpiredMessages() {
@@ -172,6 +187,7 @@ public class SchedulerRole {
         @Override
         public void stop() {
             reaper.shutdownNow();
+            groupRedriver.shutdownNow();
             redriver.close();
             heartbeat.close();
             running = false;

@@ -217,6 +217,45 @@ public class GroupRepository {
                 String.class, groupId).isEmpty();
     }
 
+    // ----- re-drive ------------------------------------------------------------------------------
+
+    /** Live groups in one of {@code statuses} that have not changed since {@code before}, oldest first. */
+    public List<Group> findStale(Collection<String> statuses, Instant before, int max) {
+        List<Object> args = new ArrayList<>(statuses);
+        args.add(Timestamps.toDb(before));
+        args.add(max);
+        return withTypes(jdbc.query("SELECT * FROM `groups` WHERE deleted = FALSE AND status IN ("
+                + Conditions.placeholders(statuses.size()) + ") AND COALESCE(updated_at, created_at) < ? "
+                + "ORDER BY created_at LIMIT ?", ROW, args.toArray()));
+    }
+
+    /**
+     * Claims a stale group for one re-drive: bumps its {@code updated_at} if it is still in {@code status} and
+     * unchanged since {@code before}, so of several schedulers only one re-drives it.
+     */
+    public boolean claimStale(String id, String status, Instant before, Instant now) {
+        return jdbc.update("UPDATE `groups` SET updated_at = ? WHERE id = ? AND deleted = FALSE AND status = ? "
+                + "AND COALESCE(updated_at, created_at) < ?", Timestamps.toDb(now), id, status,
+                Timestamps.toDb(before)) > 0;
+    }
+
+    /** Live group snapshots in one of {@code statuses} unchanged since {@code before}, oldest first. */
+    public List<GroupSnapshot> findStaleSnapshots(Collection<String> statuses, Instant before, int max) {
+        List<Object> args = new ArrayList<>(statuses);
+        args.add(Timestamps.toDb(before));
+        args.add(max);
+        return jdbc.query("SELECT * FROM group_snapshots WHERE deleted = FALSE AND status IN ("
+                + Conditions.placeholders(statuses.size()) + ") AND COALESCE(updated_at, created_at) < ? "
+                + "ORDER BY created_at LIMIT ?", SNAPSHOT_ROW, args.toArray());
+    }
+
+    /** As {@link #claimStale}, for a group snapshot. */
+    public boolean claimStaleSnapshot(String id, String status, Instant before, Instant now) {
+        return jdbc.update("UPDATE group_snapshots SET updated_at = ? WHERE id = ? AND deleted = FALSE AND status = ? "
+                + "AND COALESCE(updated_at, created_at) < ?", Timestamps.toDb(now), id, status,
+                Timestamps.toDb(before)) > 0;
+    }
+
     // ----- helpers -------------------------------------------------------------------------------
 
     private boolean cas(String table, Set<String> settable, String id, Collection<String> from, String to,
