@@ -48,15 +48,31 @@ public class ApiRole {
     public VolumeApi volumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
-            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties) {
+            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties,
+            dev.ember.common.group.GroupRepository groups) {
         return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, quotas, pools,
-                typeRepository, qosSpecs, properties);
+                typeRepository, qosSpecs, properties, groups);
     }
 
     @Bean
     public SnapshotApi snapshotApi(VolumeApi volumeApi, VolumeRepository volumes, SnapshotRepository snapshots,
             VolumeRpc volumeRpc, Tx tx, Quotas quotas) {
         return new SnapshotApi(volumeApi, volumes, snapshots, volumeRpc, tx, quotas);
+    }
+
+    @Bean
+    public dev.ember.api.transfer.TransferApi transferApi(VolumeApi volumeApi, VolumeRepository volumes,
+            SnapshotRepository snapshots, dev.ember.common.transfer.TransferRepository transfers, Quotas quotas, Tx tx) {
+        return new dev.ember.api.transfer.TransferApi(volumeApi, volumes, snapshots, transfers, quotas, tx);
+    }
+
+    @Bean
+    public dev.ember.api.group.GroupApi groupApi(dev.ember.common.group.GroupRepository groups,
+            dev.ember.common.group.GroupTypeRepository groupTypes, VolumeApi volumeApi, VolumeRepository volumes,
+            SnapshotRepository snapshots, VolumeTypeCache volumeTypes, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc,
+            Quotas quotas, Tx tx) {
+        return new dev.ember.api.group.GroupApi(groups, groupTypes, volumeApi, volumes, snapshots, volumeTypes,
+                schedulerRpc, volumeRpc, quotas, tx);
     }
 
     @Bean

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class Golden {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("<uuid:\\d+>|<timestamp>|<request-id>|\\{project_id\\}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<uuid:\\d+>|<timestamp>|<request-id>|\\{project_id\\}|\\{project_id_2\\}");
 
     private Golden() {
     }
@@ -54,6 +54,12 @@ public final class Golden {
      *     keys differ, {@code path.**} its whole content, {@code path[]} an array's
      */
     public static void assertMatches(String name, Http.Response actual, String project, Set<String> anyValue) {
+        assertMatches(name, actual, project, null, anyValue);
+    }
+
+    /** As {@link #assertMatches(String, Http.Response, String, Set)}, binding {@code {project_id_2}} too. */
+    public static void assertMatches(String name, Http.Response actual, String project, String project2,
+            Set<String> anyValue) {
         JsonNode sample = sample(name);
         JsonNode response = sample.get("response");
         assertThat(actual.status()).as(name + ": status").isEqualTo(response.get("status").asInt());
@@ -82,7 +88,7 @@ public final class Golden {
             assertThat(actual.body()).as(name + ": empty body").isEmpty();
             return;
         }
-        compare(name, "", expectedBody, actual.json(), new Bindings(project), anyValue);
+        compare(name, "", expectedBody, actual.json(), new Bindings(project, project2), anyValue);
     }
 
     /**
@@ -99,15 +105,17 @@ public final class Golden {
                 node = node.get(step);
             }
         }
-        compare(name + ":" + path, "", node, actual, new Bindings(project), anyValue);
+        compare(name + ":" + path, "", node, actual, new Bindings(project, null), anyValue);
     }
 
     private static final class Bindings {
         final String project;
+        final String project2;
         final Map<String, String> uuids = new java.util.HashMap<>();
 
-        Bindings(String project) {
+        Bindings(String project, String project2) {
             this.project = project;
+            this.project2 = project2;
         }
     }
 
@@ -169,6 +177,8 @@ public final class Golden {
                 regex.append("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{6})?(?:Z|\\+00:00)?");
             } else if (token.equals("<request-id>")) {
                 regex.append("req-[0-9a-f-]{36}");
+            } else if (token.equals("{project_id_2}")) {
+                regex.append(Pattern.quote(String.valueOf(bindings.project2)));
             } else {
                 regex.append(Pattern.quote(bindings.project));
             }

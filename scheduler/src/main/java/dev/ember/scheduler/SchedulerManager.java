@@ -51,6 +51,7 @@ public final class SchedulerManager {
     private final VolumeRpc volumeRpc;
     private final Quotas quotas;
     private final dev.ember.common.volume.Retypes retypes;
+    private final dev.ember.common.group.GroupRepository groups;
     private final Tx tx;
     private final Duration patience;
     /**
@@ -67,7 +68,7 @@ public final class SchedulerManager {
     public SchedulerManager(HostManager hosts, List<BackendFilter> filters, List<Weigher> weighers,
             VolumeRepository volumes, dev.ember.common.snapshot.SnapshotRepository snapshots, VolumeTypeCache types,
             PoolRepository pools, MessageRepository messages, VolumeRpc volumeRpc, Tx tx, Quotas quotas,
-            dev.ember.common.volume.Retypes retypes, Duration patience) {
+            dev.ember.common.volume.Retypes retypes, dev.ember.common.group.GroupRepository groups, Duration patience) {
         this.hosts = hosts;
         this.filters = List.copyOf(filters);
         this.weighers = List.copyOf(weighers);
@@ -80,6 +81,7 @@ public final class SchedulerManager {
         this.tx = tx;
         this.quotas = quotas;
         this.retypes = retypes;
+        this.groups = groups;
         this.patience = patience;
     }
 
@@ -302,9 +304,15 @@ public final class SchedulerManager {
 
     /**
      * The pool a volume made from a snapshot or a volume must go to: its source's (Cinder's
-     * {@code resource_backend}, with {@code snapshot_same_host} on). Null for a new empty volume.
+     * {@code resource_backend}, with {@code snapshot_same_host} on); for a volume of a group, the group's. Null for
+     * a new empty volume.
      */
     private String resourceBackend(Volume volume) {
+        if (volume.groupId() != null) {
+            // A volume of a group goes where its group is (Cinder's group_backend).
+            return groups.find(volume.groupId()).map(dev.ember.common.group.Group::host)
+                    .orElse("(the group " + volume.groupId() + " is gone or not placed)");
+        }
         String sourceId = volume.sourceVolid();
         if (sourceId == null && volume.snapshotId() != null) {
             sourceId = snapshots.findMany(List.of(volume.snapshotId())).stream().findFirst()

@@ -50,20 +50,30 @@ public class SchedulerRole {
     @Bean
     public SchedulerManager schedulerManager(HostManager hosts, CinderProperties properties, VolumeRepository volumes,
             SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages,
-            VolumeRpc volumeRpc, Tx tx, Quotas quotas, dev.ember.common.volume.Retypes retypes) {
+            VolumeRpc volumeRpc, Tx tx, Quotas quotas, dev.ember.common.volume.Retypes retypes,
+            dev.ember.common.group.GroupRepository groups) {
         return new SchedulerManager(hosts,
                 properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
                 properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
-                volumes, snapshots, types, pools, messages, volumeRpc, tx, quotas, retypes,
+                volumes, snapshots, types, pools, messages, volumeRpc, tx, quotas, retypes, groups,
                 Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
     }
 
     @Bean
-    public SchedulerService schedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
+    public GroupScheduler groupScheduler(HostManager hosts, CinderProperties properties, VolumeTypeCache types,
+            dev.ember.common.group.GroupRepository groups, VolumeRpc volumeRpc) {
+        return new GroupScheduler(hosts,
+                properties.schedulerDefaultFilters().stream().map(BackendFilter::byName).toList(),
+                properties.schedulerDefaultWeighers().stream().map(Weigher::byName).toList(),
+                types, groups, volumeRpc, Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
+    }
+
+    @Bean
+    public SchedulerService schedulerService(SchedulerManager manager, GroupScheduler groupScheduler, HostManager hosts, CinderProperties properties,
             VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, VolumeRpc volumeRpc,
             ServiceRepository services, RpcServer rpcServer, Topology topology, CachingConnectionFactory connectionFactory,
             MeterRegistry meters, MessageRepository messages) {
-        SchedulerService service = new SchedulerService(manager, hosts, properties, volumes, snapshots, pools, volumeRpc,
+        SchedulerService service = new SchedulerService(manager, groupScheduler, hosts, properties, volumes, snapshots, pools, volumeRpc,
                 services, rpcServer, topology, meters, messages);
         connectionFactory.addConnectionListener(connection -> service.redriver.afterReconnect());
         return service;
@@ -72,6 +82,7 @@ public class SchedulerRole {
     /** Starts consuming, heartbeating and re-driving once the application is up. */
     public static final class SchedulerService implements SmartLifecycle {
         private final SchedulerManager manager;
+        private final GroupScheduler groupScheduler;
         private final HostManager hosts;
         private final CinderProperties properties;
         private final RpcServer rpcServer;
@@ -79,6 +90,11 @@ public class SchedulerRole {
         private final Heartbeat heartbeat;
         private final Redriver redriver;
         private final MessageRepository messages;
+        private final ScheduledExecutorService groupRedriver = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "group-redriver");
+            t.setDaemon(true);
+            return t;
+        });
         private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "message-reaper");
             t.setDaemon(true);
@@ -86,11 +102,13 @@ public class SchedulerRole {
         });
         private volatile boolean running;
 
-        SchedulerService(SchedulerManager manager, HostManager hosts, CinderProperties properties,
+        SchedulerService(SchedulerManager manager, GroupScheduler groupScheduler, HostManager hosts,
+                CinderProperties properties,
                 VolumeRepository volumes, SnapshotRepository snapshots, PoolRepository pools, VolumeRpc volumeRpc,
                 ServiceRepository services, RpcServer rpcServer, Topology topology, MeterRegistry meters,
                 MessageRepository messages) {
             this.manager = manager;
+            this.groupScheduler = groupScheduler;
             this.messages = messages;
             this.hosts = hosts;
             this.properties = properties;
@@ -125,17 +143,34 @@ public class SchedulerRole {
                 }
                 return null;
             };
+            RpcHandler createGroup = message -> {
+                if (groupScheduler.createGroup(message.context(), VolumeObjects.id(message.args().get("group")))) {
+                    throw new Retriable.RetryLaterException("no backend is up to place the group on yet", null);
+                }
+                return null;
+            };
             rpcServer.listen(Topics.SCHEDULER, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities,
-                    SchedulerRpc.EXTEND_VOLUME, extend, SchedulerRpc.RETYPE, retype), Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes),
+                    SchedulerRpc.EXTEND_VOLUME, extend, SchedulerRpc.RETYPE, retype,
+                    SchedulerRpc.CREATE_GROUP, createGroup), Map.of(SchedulerRpc.CREATE_VOLUME, manager::createVolumes),
                     properties.ember().rpcConsumers());
             String fanoutQueue = Topics.SCHEDULER_FANOUT + "_" + UUID.randomUUID().toString().replace("-", "");
             topology.privateFanoutQueue(fanoutQueue, Topics.SCHEDULER_FANOUT);
             rpcServer.listen(fanoutQueue, Map.of(SchedulerRpc.UPDATE_SERVICE_CAPABILITIES, capabilities), 1);
             redriver.start();
+            long groupPeriod = Math.max(1, properties.ember().redriveAfter() / 3);
+            groupRedriver.scheduleWithFixedDelay(this::redriveGroups, groupPeriod, groupPeriod, TimeUnit.SECONDS);
             // Cinder's scheduler reaps expired user messages every message_reap_interval (a day); reads already
             // hide them, so this only keeps the table small.
             reaper.scheduleWithFixedDelay(this::reapExpiredMessages, 60, MESSAGE_REAP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
             running = true;
+        }
+
+        private void redriveGroups() {
+            try {
+                groupScheduler.redrive(Duration.ofSeconds(properties.ember().redriveAfter()));
+            } catch (RuntimeException e) {
+                LOG.warn("group re-drive pass failed: {}", e.getMessage());
+            }
         }
 
         private void reapExpiredMessages() {
@@ -152,6 +187,7 @@ public class SchedulerRole {
         @Override
         public void stop() {
             reaper.shutdownNow();
+            groupRedriver.shutdownNow();
             redriver.close();
             heartbeat.close();
             running = false;

@@ -46,8 +46,7 @@ public class QosSpecsController {
 
     private static final Schema CREATE = Schema.of().type("object")
             .property("qos_specs", Schema.of().type("object")
-                    .property("name", Schema.of().type("string").format("name_skip_leading_trailing_spaces",
-                            QosSpecsController::nameFormat))
+                    .property("name", dev.ember.api.validation.ParameterTypes.nameSkipLeadingTrailingSpaces())
                     .required("name"))
             .required("qos_specs").noAdditionalProperties();
 
@@ -288,22 +287,6 @@ public class QosSpecsController {
             out.put(key, text);
         }
         return out;
-    }
-
-    /** Cinder's {@code name_skip_leading_trailing_spaces} format. */
-    private static boolean nameFormat(String value) {
-        String stripped = value.strip();
-        if (value.isEmpty()) {
-            throw ApiException.badRequest("An invalid 'name' value was provided. The 'name' can not be None.");
-        }
-        if (stripped.isEmpty()) {
-            throw ApiException.badRequest("An invalid 'name' value was provided. The 'name' can not be empty.");
-        }
-        if (stripped.codePointCount(0, stripped.length()) > 255) {
-            throw ApiException.badRequest("An invalid 'name' value was provided. The 'name' can not be greater than 255 "
-                    + "characters.");
-        }
-        return true;
     }
 
     private static ObjectNode view(QosSpecs q) {

@@ -1,6 +1,7 @@
 package dev.ember.api.snapshot;
 
 import static dev.ember.api.validation.ParameterTypes.bool;
+import static dev.ember.api.validation.ParameterTypes.description;
 import static dev.ember.api.validation.ParameterTypes.metadataAllowsNull;
 import static dev.ember.api.validation.ParameterTypes.nameAllowZeroMinLength;
 import static dev.ember.api.validation.ParameterTypes.uuid;
@@ -16,12 +17,6 @@ final class SnapshotSchemas {
     static final Schema UPDATE = update();
 
     private SnapshotSchemas() {
-    }
-
-    /** {@code parameter_types.description}: string or null, at most 255 characters, printable. */
-    private static Schema description() {
-        return Schema.of().type("string", "null").minLength(0).maxLength(255)
-                .pattern("^[^\\p{Cc}\\p{Co}\\p{Cs}\\p{Cn}]*$");
     }
 
     private static Schema create() {

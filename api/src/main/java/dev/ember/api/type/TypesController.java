@@ -44,7 +44,7 @@ public class TypesController {
 
     private static final Schema CREATE = Schema.of().type("object")
             .property("volume_type", Schema.of().type("object").properties(ordered(
-                    "name", Schema.of().type("string").minLength(1).maxLength(255).format("name", TypesController::nameFormat),
+                    "name", ParameterTypes.name(),
                     "description", Schema.of().type("string", "null").minLength(0).maxLength(255),
                     "extra_specs", Schema.of().type("object")
                             .patternProperty(ParameterTypes.KEY_PATTERN, Schema.of().type("string", "null").maxLength(255))
@@ -401,13 +401,6 @@ public class TypesController {
     }
 
     /** Cinder's {@code name} format: not empty once stripped. */
-    private static boolean nameFormat(String value) {
-        if (value.strip().isEmpty()) {
-            throw ApiException.badRequest("The 'name' can not be empty.");
-        }
-        return true;
-    }
-
     private static Map<String, Schema> ordered(Object... pairs) {
         Map<String, Schema> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {

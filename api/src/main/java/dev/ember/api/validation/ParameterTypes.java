@@ -44,6 +44,45 @@ public final class ParameterTypes {
         return Schema.of().type("string", "null").minLength(0).maxLength(255);
     }
 
+    /** {@code name}: a string of 1 to 255 characters that is not only spaces. */
+    public static Schema name() {
+        return Schema.of().type("string").minLength(1).maxLength(255).format("name", value -> {
+            if (value.strip().isEmpty()) {
+                throw ApiException.badRequest("The 'name' can not be empty.");
+            }
+            return true;
+        });
+    }
+
+    /**
+     * A string of Cinder's {@code name_skip_leading_trailing_spaces} format: not empty, and at most 255
+     * characters once stripped (the caller strips it).
+     */
+    public static Schema nameSkipLeadingTrailingSpaces() {
+        return Schema.of().type("string").format("name_skip_leading_trailing_spaces", ParameterTypes::nameFormat);
+    }
+
+    private static boolean nameFormat(String value) {
+        String stripped = value.strip();
+        if (value.isEmpty()) {
+            throw ApiException.badRequest("An invalid 'name' value was provided. The 'name' can not be None.");
+        }
+        if (stripped.isEmpty()) {
+            throw ApiException.badRequest("An invalid 'name' value was provided. The 'name' can not be empty.");
+        }
+        if (stripped.codePointCount(0, stripped.length()) > 255) {
+            throw ApiException.badRequest("An invalid 'name' value was provided. The 'name' can not be greater than 255 "
+                    + "characters.");
+        }
+        return true;
+    }
+
+    /** {@code description}: string or null, at most 255 printable characters. */
+    public static Schema description() {
+        return Schema.of().type("string", "null").minLength(0).maxLength(255)
+                .pattern("^[^\\p{Cc}\\p{Co}\\p{Cs}\\p{Cn}]*$");
+    }
+
     /** {@code availability_zone}. */
     public static Schema availabilityZone() {
         return Schema.of().type("string", "null").minLength(1).maxLength(255);

@@ -27,6 +27,16 @@ public final class PythonRepr {
         return out.toString();
     }
 
+    /** A list of strings as Python prints a tuple of them: {@code ('a', 'b')}. */
+    public static String tuple(java.util.List<String> values) {
+        return "(" + String.join(", ", values.stream().map(PythonRepr::repr).toList()) + ")";
+    }
+
+    /** A list of strings as Python prints it: {@code ['a', 'b']}. */
+    public static String list(java.util.List<String> values) {
+        return "[" + String.join(", ", values.stream().map(PythonRepr::repr).toList()) + "]";
+    }
+
     public static String repr(String value) {
         StringBuilder out = new StringBuilder();
         appendString(out, value);

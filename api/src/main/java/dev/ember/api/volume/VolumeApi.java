@@ -20,6 +20,8 @@ import dev.ember.common.service.ServiceRepository;
 import dev.ember.common.type.VolumeType;
 import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.group.Group;
+import dev.ember.common.group.GroupRepository;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.db.ListQuery;
 import dev.ember.common.volume.VolumeRepository;
@@ -55,12 +57,14 @@ public final class VolumeApi {
     private final VolumeTypeRepository typeRepository;
     private final dev.ember.common.qos.QosRepository qosSpecs;
     private final CinderProperties properties;
+    private final GroupRepository groups;
 
     public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
-            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties) {
+            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties, GroupRepository groups) {
         this.volumes = volumes;
+        this.groups = groups;
         this.attachments = attachments;
         this.snapshots = snapshots;
         this.types = types;
@@ -90,10 +94,12 @@ public final class VolumeApi {
         if (request.backupId() != null) {
             throw ApiException.notFound("Backup " + request.backupId() + " could not be found.");
         }
-        String groupId = request.groupId() != null ? request.groupId() : request.consistencygroupId();
-        if (groupId != null) {
-            throw ApiException.notFound("Group " + groupId + " could not be found.");
+        if (request.consistencygroupId() != null) {
+            throw ApiException.notFound("Group " + request.consistencygroupId() + " could not be found.");
         }
+        Group group = request.groupId() == null ? null : groups.find(request.groupId())
+                .filter(g -> context.isAdmin() || g.projectId().equals(context.projectId()))
+                .orElseThrow(() -> ApiException.notFound("Group " + request.groupId() + " could not be found."));
         VolumeType requestedType = request.volumeType() == null || request.volumeType().isEmpty() ? null
                 : resolveType(context, request.volumeType());
         Snapshot snapshot = request.snapshotId() == null ? null : snapshots.find(request.snapshotId())
@@ -167,6 +173,16 @@ public final class VolumeApi {
                         : "either match source volume, or omit type argument)."));
             }
         }
+        if (group != null && parent == null) {
+            // Cinder's check for a volume in a group: a type of the group's, named explicitly.
+            if (type == null) {
+                throw ApiException.invalidInput("volume_type must be provided when creating a volume in a group.");
+            }
+            if (!group.volumeTypeIds().contains(type.id())) {
+                throw ApiException.invalidInput("Invalid volume_type provided: " + type.id() + " (requested type must "
+                        + "be supported by this group).");
+            }
+        }
         if (type == null) {
             type = resolveType(context, null);
         }
@@ -185,7 +201,7 @@ public final class VolumeApi {
                 size, zone, VolumeStatus.CREATING, VolumeStatus.DETACHED, null, null, null, null, null,
                 request.name(), request.description(), null, null, null, type.id(), type.name(),
                 snapshot == null ? null : snapshot.id(), source == null ? null : source.id(), null,
-                null, null, parent != null && parent.bootable(), type.multiattach(), null, null, true, true, now, null, false,
+                null, group == null ? null : group.id(), parent != null && parent.bootable(), type.multiattach(), null, null, true, true, now, null, false,
                 request.metadata(), Map.of(), null, false, null, null);
         // The row and its quota usage commit together; over quota, neither does.
         quotas.checkVolumeSize(context.projectId(), size);
@@ -598,7 +614,7 @@ public final class VolumeApi {
     }
 
     /** The requested zone, which must be one some volume service serves; or the default zone. */
-    private String availabilityZone(String requested) {
+    public String availabilityZone(String requested) {
         if (requested == null) {
             return properties.defaultAvailabilityZone();
         }

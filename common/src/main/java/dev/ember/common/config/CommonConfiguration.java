@@ -124,6 +124,21 @@ public class CommonConfiguration {
     }
 
     @Bean
+    public dev.ember.common.transfer.TransferRepository transferRepository(JdbcTemplate jdbc) {
+        return new dev.ember.common.transfer.TransferRepository(jdbc);
+    }
+
+    @Bean
+    public dev.ember.common.group.GroupTypeRepository groupTypeRepository(JdbcTemplate jdbc) {
+        return new dev.ember.common.group.GroupTypeRepository(jdbc);
+    }
+
+    @Bean
+    public dev.ember.common.group.GroupRepository groupRepository(JdbcTemplate jdbc) {
+        return new dev.ember.common.group.GroupRepository(jdbc);
+    }
+
+    @Bean
     public MessageRepository messageRepository(JdbcTemplate jdbc) {
         return new MessageRepository(jdbc);
     }

@@ -182,7 +182,7 @@ public class QuotaRepository {
     }
 
     /**
-     * What the counters should say, computed from the volumes and snapshots that exist: by project, resource
+     * What the counters should say, computed from the volumes, snapshots and groups that exist: by project, resource
      * to {@code {in_use, reserved}}. Reserved is the growth of extends in progress.
      */
     public Map<String, Map<String, int[]>> truth(boolean snapshotsCountGigabytes) {
@@ -207,6 +207,10 @@ public class QuotaRepository {
                     String type = rs.getString(2);
                     QuotaResources.snapshots(type, rs.getInt(3), rs.getInt(4), snapshotsCountGigabytes)
                             .forEach((resource, n) -> bump(truth, project, resource, n, 0));
+                });
+        jdbc.query("SELECT project_id, COUNT(*) FROM `groups` WHERE deleted = FALSE GROUP BY project_id",
+                rs -> {
+                    bump(truth, rs.getString(1), QuotaResources.GROUPS, rs.getInt(2), 0);
                 });
         return truth;
     }

@@ -67,6 +67,11 @@ public class Quotas {
         return typeShare(volume, typeCache.byId(volume.retypeTypeId()).map(VolumeType::name).orElse(null));
     }
 
+    /** What a group counts for. */
+    public Map<String, Integer> ofGroup() {
+        return Map.of(QuotaResources.GROUPS, 1);
+    }
+
     /** What a snapshot counts for. */
     public Map<String, Integer> of(Snapshot snapshot) {
         if (!snapshot.useQuota()) {

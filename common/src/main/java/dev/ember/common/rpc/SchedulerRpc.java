@@ -11,6 +11,7 @@ public final class SchedulerRpc {
     public static final String CREATE_VOLUME = "create_volume";
     public static final String EXTEND_VOLUME = "extend_volume";
     public static final String RETYPE = "retype";
+    public static final String CREATE_GROUP = "create_group";
     public static final String UPDATE_SERVICE_CAPABILITIES = "update_service_capabilities";
     static final String VERSION = "3.0";
 
@@ -67,6 +68,27 @@ public final class SchedulerRpc {
         spec.putArray("availability_zones").add(volume.availabilityZone());
         args.putObject("filter_properties");
         bus.cast(Topics.SCHEDULER, RpcMessage.cast(RETYPE, args, VERSION, context));
+    }
+
+    /**
+     * Asks some scheduler to place a new group (Cinder's {@code create_group}): one pool that suits every volume
+     * type of the group.
+     */
+    public void createGroup(RequestContext context, dev.ember.common.group.Group group) {
+        ObjectNode args = Json.object();
+        args.set("group", VolumeObjects.primitive(group));
+        ObjectNode spec = args.putObject("group_spec");
+        spec.put("group_id", group.id());
+        spec.putObject("group_type").put("id", group.groupTypeId());
+        var list = args.putArray("request_spec_list");
+        for (String typeId : group.volumeTypeIds()) {
+            ObjectNode one = list.addObject();
+            one.put("group_id", group.id());
+            one.putObject("volume_type").put("id", typeId);
+        }
+        args.putObject("group_filter_properties");
+        args.putArray("filter_properties_list");
+        bus.cast(Topics.SCHEDULER, RpcMessage.cast(CREATE_GROUP, args, VERSION, context));
     }
 
     /**

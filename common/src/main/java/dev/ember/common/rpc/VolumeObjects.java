@@ -25,6 +25,7 @@ public final class VolumeObjects {
         data.put("user_id", v.userId());
         data.put("volume_type_id", v.volumeTypeId());
         data.put("availability_zone", v.availabilityZone());
+        data.put("group_id", v.groupId());
         return wrap("Volume", "1.9", data);
     }
 
@@ -39,6 +40,29 @@ public final class VolumeObjects {
         return wrap("Snapshot", "1.6", data);
     }
 
+    public static ObjectNode primitive(dev.ember.common.group.Group g) {
+        ObjectNode data = Json.object();
+        data.put("id", g.id());
+        data.put("host", g.host());
+        data.put("status", g.status());
+        data.put("project_id", g.projectId());
+        data.put("user_id", g.userId());
+        data.put("group_type_id", g.groupTypeId());
+        data.put("availability_zone", g.availabilityZone());
+        g.volumeTypeIds().forEach(data.putArray("volume_type_ids")::add);
+        return wrap("Group", "1.2", data);
+    }
+
+    public static ObjectNode primitive(dev.ember.common.group.GroupSnapshot s) {
+        ObjectNode data = Json.object();
+        data.put("id", s.id());
+        data.put("group_id", s.groupId());
+        data.put("status", s.status());
+        data.put("project_id", s.projectId());
+        data.put("user_id", s.userId());
+        return wrap("GroupSnapshot", "1.0", data);
+    }
+
     private static ObjectNode wrap(String name, String version, ObjectNode data) {
         ObjectNode primitive = Json.object();
         primitive.put("versioned_object.name", name);
@@ -50,6 +74,16 @@ public final class VolumeObjects {
     }
 
     /** The id of a {@code volume} or {@code snapshot} argument (primitive or plain id). */
+    /** The {@code group_id} of a volume argument, or null. */
+    public static String groupId(JsonNode volumeArg) {
+        if (volumeArg == null || !volumeArg.isObject()) {
+            return null;
+        }
+        JsonNode data = volumeArg.has("versioned_object.data") ? volumeArg.get("versioned_object.data") : volumeArg;
+        JsonNode id = data.get("group_id");
+        return id == null || id.isNull() ? null : id.asString();
+    }
+
     public static String id(JsonNode volumeArg) {
         if (volumeArg == null || volumeArg.isNull()) {
             return null;

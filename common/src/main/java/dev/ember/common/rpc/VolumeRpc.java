@@ -24,6 +24,10 @@ public final class VolumeRpc {
     public static final String CREATE_SNAPSHOT = "create_snapshot";
     public static final String DELETE_SNAPSHOT = "delete_snapshot";
     public static final String REVERT_TO_SNAPSHOT = "revert_to_snapshot";
+    public static final String CREATE_GROUP = "create_group";
+    public static final String DELETE_GROUP = "delete_group";
+    public static final String CREATE_GROUP_SNAPSHOT = "create_group_snapshot";
+    public static final String DELETE_GROUP_SNAPSHOT = "delete_group_snapshot";
     static final String VERSION = "3.0";
     /** Cinder's volume RPC version that introduced the attachment calls. */
     static final String ATTACHMENT_VERSION = "3.9";
@@ -102,6 +106,36 @@ public final class VolumeRpc {
         args.set("volume", VolumeObjects.primitive(volume));
         args.set("snapshot", VolumeObjects.primitive(snapshot));
         cast(volume.backend(), REVERT_TO_SNAPSHOT, args, context);
+    }
+
+    /** {@code create_group} (cast) to the backend a scheduler placed the group on. */
+    public void createGroup(RequestContext context, dev.ember.common.group.Group group) {
+        ObjectNode args = Json.object();
+        args.set("group", VolumeObjects.primitive(group));
+        cast(group.backend(), CREATE_GROUP, args, context);
+    }
+
+    /** {@code delete_group} (cast): deletes the group and the volumes the API moved to deleting with it. */
+    public void deleteGroup(RequestContext context, dev.ember.common.group.Group group) {
+        ObjectNode args = Json.object();
+        args.set("group", VolumeObjects.primitive(group));
+        cast(group.backend(), DELETE_GROUP, args, context);
+    }
+
+    /** {@code create_group_snapshot} (cast): takes the snapshots whose rows the API created. */
+    public void createGroupSnapshot(RequestContext context, dev.ember.common.group.Group group,
+            dev.ember.common.group.GroupSnapshot groupSnapshot) {
+        ObjectNode args = Json.object();
+        args.set("group_snapshot", VolumeObjects.primitive(groupSnapshot));
+        cast(group.backend(), CREATE_GROUP_SNAPSHOT, args, context);
+    }
+
+    /** {@code delete_group_snapshot} (cast): deletes the snapshots the API moved to deleting with it. */
+    public void deleteGroupSnapshot(RequestContext context, dev.ember.common.group.Group group,
+            dev.ember.common.group.GroupSnapshot groupSnapshot) {
+        ObjectNode args = Json.object();
+        args.set("group_snapshot", VolumeObjects.primitive(groupSnapshot));
+        cast(group.backend(), DELETE_GROUP_SNAPSHOT, args, context);
     }
 
     /**

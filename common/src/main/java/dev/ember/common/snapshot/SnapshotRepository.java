@@ -31,7 +31,7 @@ public class SnapshotRepository {
 
     private static final String SELECT = "SELECT s.* FROM snapshots s ";
     private static final Set<String> SETTABLE = Set.of("progress", "provider_location", "provider_id", "deleted",
-            "deleted_at");
+            "deleted_at", "project_id", "user_id");
 
     private final JdbcTemplate jdbc;
     private final MetadataTable metadata;

@@ -35,7 +35,8 @@ public class VolumeRepository {
             "host", "attach_status", "migration_status", "previous_status", "scheduled_at", "launched_at",
             "terminated_at", "provider_location", "provider_auth", "provider_id", "service_uuid",
             "shared_targets", "size", "deleted", "deleted_at", "availability_zone", "replication_status", "bootable",
-            "extend_size", "extend_claimed", "multiattach", "volume_type_id", "retype_type_id", "retype_policy");
+            "extend_size", "extend_claimed", "multiattach", "volume_type_id", "retype_type_id", "retype_policy",
+            "project_id", "user_id", "group_id");
 
     /** The columns of {@code volumes} a list may filter or sort on (Cinder accepts any model column). */
     public static final Set<String> COLUMNS = Set.of(

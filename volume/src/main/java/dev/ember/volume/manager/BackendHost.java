@@ -72,6 +72,7 @@ public final class BackendHost implements AutoCloseable {
     private final VolumeManager manager;
     private final AttachmentManager attachmentManager;
     private final SnapshotManager snapshotManager;
+    private final GroupManager groupManager;
     private final ScheduledExecutorService timer;
     private volatile boolean driverStarted;
     private volatile boolean healthy;
@@ -82,7 +83,7 @@ public final class BackendHost implements AutoCloseable {
             VolumeTypeCache types, PoolRepository pools,
             ServiceRepository services, MessageRepository messages, Tx tx, Quotas quotas,
             dev.ember.common.volume.Retypes retypes, dev.ember.common.qos.QosRepository qosSpecs, SchedulerRpc schedulerRpc,
-            RpcServer rpcServer, Topology topology, MeterRegistry meters) {
+            RpcServer rpcServer, Topology topology, MeterRegistry meters, dev.ember.common.group.GroupRepository groups) {
         this.backend = properties.host() + "@" + backendName;
         this.config = config;
         this.driver = driver;
@@ -101,6 +102,7 @@ public final class BackendHost implements AutoCloseable {
                 quotas, retypes);
         this.snapshotManager = new SnapshotManager(backend, driver, volumes, snapshots, messages, tx, locks,
                 new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas);
+        this.groupManager = new GroupManager(backend, groups, volumes, snapshots, manager, snapshotManager, quotas, tx);
         this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, qosSpecs, tx, locks,
                 new DriverTimer(backend, meters), manager);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -136,13 +138,18 @@ public final class BackendHost implements AutoCloseable {
         CurrentContext.run(RequestContext.internal(), snapshotManager::recover);
         CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports);
         Map<String, BatchRpcHandler> casts = Map.of(
-                VolumeRpc.CREATE_VOLUME, messages -> requeue(messages, manager.createVolumes(requests(messages))),
+                VolumeRpc.CREATE_VOLUME, messages -> {
+                    List<RpcMessage> retry = requeue(messages, manager.createVolumes(requests(messages)));
+                    groupManager.volumesCreated(messages.stream().map(m -> VolumeObjects.groupId(m.args().get("volume")))
+                            .filter(java.util.Objects::nonNull).distinct().toList());
+                    return retry;
+                },
                 VolumeRpc.DELETE_VOLUME, messages -> requeue(messages, manager.deleteVolumes(requests(messages))),
                 VolumeRpc.CREATE_SNAPSHOT, messages -> requeueSnapshots(messages,
                         snapshotManager.createSnapshots(snapshotRequests(messages))),
                 VolumeRpc.DELETE_SNAPSHOT, messages -> requeueSnapshots(messages,
                         snapshotManager.deleteSnapshots(snapshotRequests(messages))));
-        Map<String, RpcHandler> handlers = Map.of(
+        Map<String, RpcHandler> handlers = new java.util.HashMap<>(Map.of(
                 VolumeRpc.EXTEND_VOLUME, message -> {
                     if (manager.extendVolume(VolumeObjects.id(message.args().get("volume")), message.context())) {
                         throw new Retriable.RetryLaterException("the storage is unreachable", null);
@@ -166,13 +173,37 @@ public final class BackendHost implements AutoCloseable {
                 VolumeRpc.ATTACHMENT_DELETE, attachmentManager::attachmentDelete,
                 VolumeRpc.INITIALIZE_CONNECTION, attachmentManager::initializeConnection,
                 VolumeRpc.TERMINATE_CONNECTION, attachmentManager::terminateConnection,
-                VolumeRpc.DETACH_VOLUME, attachmentManager::detachVolume);
+                VolumeRpc.DETACH_VOLUME, attachmentManager::detachVolume));
+        handlers.putAll(groupHandlers());
         rpcServer.listen(Topics.volumeQueue(backend), handlers, casts, properties.ember().rpcConsumers());
         int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
         timer.scheduleWithFixedDelay(this::reportStats, interval, interval, TimeUnit.SECONDS);
         int exportCheck = Math.max(1, properties.ember().exportCheckInterval());
         timer.scheduleWithFixedDelay(() -> CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports),
                 exportCheck, exportCheck, TimeUnit.SECONDS);
+    }
+
+    /** The generic group casts ({@link GroupManager}). */
+    private Map<String, RpcHandler> groupHandlers() {
+        return Map.of(
+                VolumeRpc.CREATE_GROUP, message -> {
+                    groupManager.createGroup(VolumeObjects.id(message.args().get("group")));
+                    return null;
+                },
+                VolumeRpc.DELETE_GROUP, message -> {
+                    groupManager.deleteGroup(VolumeObjects.id(message.args().get("group")), message.context());
+                    return null;
+                },
+                VolumeRpc.CREATE_GROUP_SNAPSHOT, message -> {
+                    groupManager.createGroupSnapshot(VolumeObjects.id(message.args().get("group_snapshot")),
+                            message.context());
+                    return null;
+                },
+                VolumeRpc.DELETE_GROUP_SNAPSHOT, message -> {
+                    groupManager.deleteGroupSnapshot(VolumeObjects.id(message.args().get("group_snapshot")),
+                            message.context());
+                    return null;
+                });
     }
 
     private static List<VolumeManager.Request> requests(List<RpcMessage> messages) {
