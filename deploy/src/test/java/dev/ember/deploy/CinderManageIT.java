@@ -166,8 +166,12 @@ class CinderManageIT {
             assertThat(admin.delete("/v3/admin/volumes/" + id).status()).isEqualTo(202);
             Await.until("volume " + id + " deleted", WAIT, () -> admin.get("/v3/admin/volumes/" + id).status() == 404);
         }
-        jdbc.update("UPDATE volumes SET deleted_at = ? WHERE id = ?",
-                Timestamps.toDb(Instant.now().minus(Duration.ofDays(40))), old);
+        String transfer = withdrawnTransfer(live);
+        String group = deletedGroup();
+        String fortyDaysAgo = Timestamps.toDb(Instant.now().minus(Duration.ofDays(40)));
+        jdbc.update("UPDATE volumes SET deleted_at = ? WHERE id = ?", fortyDaysAgo, old);
+        jdbc.update("UPDATE transfers SET deleted_at = ? WHERE id = ?", fortyDaysAgo, transfer);
+        jdbc.update("UPDATE `groups` SET deleted_at = ? WHERE id = ?", fortyDaysAgo, group);
 
         Shell.Result zero = manage(conf, "db", "purge", "0");
         assertThat(zero.exit()).isEqualTo(1);
@@ -175,11 +179,43 @@ class CinderManageIT {
 
         Shell.Result purged = manage(conf, "db", "purge", "30");
         assertThat(purged.exit()).as(purged.toString()).isZero();
-        assertThat(purged.output()).contains("Deleted 1 rows from table=volume_metadata", "Deleted 1 rows from table=volumes");
+        assertThat(purged.output()).contains("Deleted 1 rows from table=volume_metadata", "Deleted 1 rows from table=volumes",
+                "Deleted 1 rows from table=transfers", "Deleted 1 rows from table=groups",
+                "Deleted 1 rows from table=group_volume_type_mapping");
+        assertThat(rows("SELECT COUNT(*) FROM transfers WHERE id = ?", transfer)).isZero();
+        assertThat(rows("SELECT COUNT(*) FROM `groups` WHERE id = ?", group)).isZero();
         assertThat(rows("SELECT COUNT(*) FROM volumes WHERE id = ?", old)).isZero();
         assertThat(rows("SELECT COUNT(*) FROM volume_metadata WHERE volume_id = ?", old)).isZero();
         assertThat(rows("SELECT COUNT(*) FROM volumes WHERE id = ? AND deleted = TRUE", recent)).isEqualTo(1);
         assertThat(rows("SELECT COUNT(*) FROM volumes WHERE id = ? AND deleted = FALSE", live)).isEqualTo(1);
+    }
+
+    /** A transfer of the volume, created and withdrawn (soft-deleted); the volume is available again. */
+    private String withdrawnTransfer(String volume) {
+        Http.Response created = admin.post("/v3/admin/os-volume-transfer",
+                "{\"transfer\": {\"volume_id\": \"" + volume + "\", \"name\": \"t\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        String id = created.json().get("transfer").get("id").asString();
+        assertThat(admin.delete("/v3/admin/os-volume-transfer/" + id).status()).isEqualTo(202);
+        return id;
+    }
+
+    /** An empty group of a new group type, deleted through the API. */
+    private String deletedGroup() {
+        Http at = admin.withVersion("3.13");
+        Http.Response type = at.post("/v3/admin/group_types", "{\"group_type\": {\"name\": \"purge-gt\"}}");
+        assertThat(type.status()).as(type.body()).isEqualTo(202);
+        String volumeType = admin.get("/v3/admin/types/default").json().get("volume_type").get("id").asString();
+        Http.Response created = at.post("/v3/admin/groups", "{\"group\": {\"name\": \"purge-g\", \"group_type\": \""
+                + type.json().get("group_type").get("id").asString() + "\", \"volume_types\": [\"" + volumeType + "\"]}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        String id = created.json().get("group").get("id").asString();
+        Await.until("group " + id + " available", WAIT,
+                () -> "available".equals(at.get("/v3/admin/groups/" + id).json().get("group").get("status").asString()));
+        Http.Response deleted = at.post("/v3/admin/groups/" + id + "/action", "{\"delete\": {\"delete-volumes\": false}}");
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(202);
+        Await.until("group " + id + " deleted", WAIT, () -> at.get("/v3/admin/groups/" + id).status() == 404);
+        return id;
     }
 
     private Shell.Result manage(Path config, String... args) {

@@ -33,11 +33,18 @@ public final class Purge {
     /** In dependency order: a row goes before the rows it refers to. */
     private static final List<Table> TABLES = List.of(
             new Table("volume_attachment", null, Map.of()),
+            new Table("transfers", null, Map.of()),
             new Table("snapshots", null, Map.of("snapshot_metadata", "snapshot_id")),
+            new Table("group_snapshots",
+                    "EXISTS (SELECT 1 FROM snapshots s WHERE s.group_snapshot_id = t.id AND s.deleted = FALSE)", Map.of()),
             // A deleted volume that still has a live snapshot (never made by Ember) is kept, not orphaned.
             new Table("volumes", "EXISTS (SELECT 1 FROM snapshots s WHERE s.volume_id = t.id AND s.deleted = FALSE)",
                     orderedChildren("volume_attachment", "volume_id", "volume_metadata", "volume_id",
-                            "volume_admin_metadata", "volume_id")));
+                            "volume_admin_metadata", "volume_id")),
+            // A deleted group is kept while a live volume or group snapshot still names it.
+            new Table("groups", "(EXISTS (SELECT 1 FROM volumes v WHERE v.group_id = t.id AND v.deleted = FALSE)"
+                    + " OR EXISTS (SELECT 1 FROM group_snapshots g WHERE g.group_id = t.id AND g.deleted = FALSE))",
+                    Map.of("group_volume_type_mapping", "group_id")));
 
     private final JdbcTemplate jdbc;
     private final Tx tx;
@@ -52,7 +59,7 @@ public final class Purge {
         Map<String, Long> removed = new LinkedHashMap<>();
         String ts = Timestamps.toDb(cutoff);
         for (Table table : TABLES) {
-            String select = "SELECT t.id FROM " + table.table() + " t WHERE t.deleted = TRUE AND t.deleted_at < ?"
+            String select = "SELECT t.id FROM `" + table.table() + "` t WHERE t.deleted = TRUE AND t.deleted_at < ?"
                     + (table.keep() == null ? "" : " AND NOT " + table.keep())
                     + " ORDER BY t.deleted_at, t.id LIMIT " + BATCH;
             while (true) {
@@ -64,10 +71,10 @@ public final class Purge {
                 Object[] args = ids.toArray();
                 tx.run(() -> {
                     table.children().forEach((child, column) -> removed.merge(child,
-                            (long) jdbc.update("DELETE FROM " + child + " WHERE " + column + " IN (" + in + ")", args),
+                            (long) jdbc.update("DELETE FROM `" + child + "` WHERE " + column + " IN (" + in + ")", args),
                             Long::sum));
                     removed.merge(table.table(), (long) jdbc.update(
-                            "DELETE FROM " + table.table() + " WHERE id IN (" + in + ")", args), Long::sum);
+                            "DELETE FROM `" + table.table() + "` WHERE id IN (" + in + ")", args), Long::sum);
                 });
                 if (ids.size() < BATCH) {
                     break;
