@@ -65,6 +65,7 @@ public final class CinderOptions {
         supported(d, "rpc_response_timeout", "Seconds an RPC call waits for its reply.");
         supported(d, "enabled_backends", "The backend sections this volume service runs (comma-separated).");
         supported(d, "default_volume_type", "The type of new volumes that name none.");
+        supported(d, "default_group_type", "The group type of new groups that name none (Cinder's default_group_type).");
         supported(d, "storage_availability_zone", "The availability zone of this node's services.");
         supported(d, "default_availability_zone", "The zone of new volumes that name none; defaults to storage_availability_zone.");
         supported(d, "osapi_volume_listen", "The address cinder-api listens on.", "0.0.0.0");
