@@ -35,7 +35,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * topology, RPC client and server), all built from Cinder-named options in {@link CinderProperties}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(CinderProperties.class)
+@EnableConfigurationProperties({CinderProperties.class, dev.ember.common.notify.NotificationProperties.class})
 public class CommonConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommonConfiguration.class);
@@ -134,7 +134,11 @@ public class CommonConfiguration {
      */
     @Bean(destroyMethod = "destroy")
     public CachingConnectionFactory connectionFactory(CinderProperties properties) {
-        TransportUrl url = TransportUrl.parse(properties.transportUrl());
+        return connectionFactory(properties.transportUrl(), properties.host());
+    }
+
+    private static CachingConnectionFactory connectionFactory(String transportUrl, String host) {
+        TransportUrl url = TransportUrl.parse(transportUrl);
         CachingConnectionFactory factory = new CachingConnectionFactory();
         factory.setAddresses(String.join(",", url.addresses()));
         factory.setUsername(url.username());
@@ -145,7 +149,7 @@ public class CommonConfiguration {
         factory.setConnectionTimeout(3_000);
         factory.setRequestedHeartBeat(10);
         factory.setChannelCacheSize(64);
-        factory.setConnectionNameStrategy(f -> "ember:" + properties.host());
+        factory.setConnectionNameStrategy(f -> "ember:" + host);
         return factory;
     }
 
@@ -165,6 +169,29 @@ public class CommonConfiguration {
             MeterRegistry meters) {
         return new RpcServer(connectionFactory, bus, properties.ember().rpcConsumers(), properties.ember().rpcPrefetch(),
                 meters);
+    }
+
+    /**
+     * The notifier: on the RPC connection, or its own when {@code [oslo_messaging_notifications]
+     * transport_url} names another broker. Disabled (sends nothing) unless a driver is configured.
+     */
+    @Bean(destroyMethod = "close")
+    public dev.ember.common.notify.Notifier notifier(dev.ember.common.notify.NotificationProperties notifications,
+            CachingConnectionFactory connectionFactory, CinderProperties properties, MeterRegistry meters,
+            org.springframework.core.env.Environment environment) {
+        int queueSize = environment.getProperty("cinder.ember.telemetry.notification-queue-size", Integer.class, 10_000);
+        if (notifications.transportUrl().isEmpty()) {
+            return new dev.ember.common.notify.Notifier(notifications, connectionFactory, false,
+                    properties.controlExchange(), queueSize, meters);
+        }
+        return new dev.ember.common.notify.Notifier(notifications, connectionFactory(notifications.transportUrl(), properties.host()),
+                true, properties.controlExchange(), queueSize, meters);
+    }
+
+    @Bean
+    public dev.ember.common.notify.VolumeNotifications volumeNotifications(dev.ember.common.notify.Notifier notifier,
+            CinderProperties properties) {
+        return new dev.ember.common.notify.VolumeNotifications(notifier, properties.host());
     }
 
     @Bean
