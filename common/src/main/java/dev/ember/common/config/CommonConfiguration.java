@@ -137,7 +137,8 @@ public class CommonConfiguration {
         return connectionFactory(properties.transportUrl(), properties.host());
     }
 
-    private static CachingConnectionFactory connectionFactory(String transportUrl, String host) {
+    /** A broker connection to {@code transportUrl} named after {@code host}, as every process makes it. */
+    public static CachingConnectionFactory connectionFactory(String transportUrl, String host) {
         TransportUrl url = TransportUrl.parse(transportUrl);
         CachingConnectionFactory factory = new CachingConnectionFactory();
         factory.setAddresses(String.join(",", url.addresses()));
