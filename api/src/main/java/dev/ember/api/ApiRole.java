@@ -82,8 +82,10 @@ public class ApiRole {
         };
     }
 
+    /** oslo.middleware's {@code [healthcheck] disable_by_file_path}, else Ember's older option of the same meaning. */
     @Bean
-    public Path healthcheckDisableFile(CinderProperties properties) {
-        return Path.of(properties.ember().healthcheckDisableFile());
+    public Path healthcheckDisableFile(CinderProperties properties, org.springframework.core.env.Environment environment) {
+        return Path.of(environment.getProperty("cinder.healthcheck.disable-by-file-path",
+                properties.ember().healthcheckDisableFile()));
     }
 }

@@ -41,20 +41,24 @@ class TelemetryIT {
     private Process listener;
     private Path received;
     private Http user;
+    private Path disableFile;
+    private org.springframework.context.ConfigurableApplicationContext volume;
 
     @BeforeAll
     void start() throws Exception {
         Assumptions.assumeTrue(new ProcessBuilder(PYTHON, "-c", "import oslo_messaging").start().waitFor() == 0,
                 "python3-oslo.messaging is not installed (deploy/dev/install-test-tools.sh)");
+        disableFile = Files.createTempDirectory("ember-health-").resolve("disabled");
         cluster = new InJvmCluster(Map.of("cinder.oslo-messaging-notifications.driver", "messagingv2",
-                "cinder.control-exchange", "cinder"));
+                "cinder.control-exchange", "cinder", "cinder.ember.telemetry.port", "0", "cinder.ember.telemetry.listen",
+                "127.0.0.1", "cinder.healthcheck.disable-by-file-path", disableFile.toString()));
         received = Files.createTempFile("ember-notifications-", ".jsonl");
         Path script = Path.of(TelemetryIT.class.getResource("/telemetry/notification_listener.py").toURI());
         listener = new ProcessBuilder(PYTHON, script.toString(), cluster.broker().transportUrl(), "cinder",
                 received.toString()).redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile("ember-listener-", ".log").toFile()).start();
         cluster.startApi().startScheduler("telemetry-node");
-        cluster.startVolume("telemetry-node", "fake", Map.of("volume_driver", "noop"));
+        volume = cluster.startVolume("telemetry-node", "fake", Map.of("volume_driver", "noop"));
         user = cluster.http().as("alice:" + PROJECT);
         Await.until("the fake backend's pool", WAIT, () -> cluster.http().as("admin:admin")
                 .get("/v3/admin/scheduler-stats/get_pools").body().contains("telemetry-node@fake#fake"));
@@ -153,5 +157,72 @@ class TelemetryIT {
         assertThat(user.delete("/v3/" + PROJECT + "/volumes/" + id).status()).isEqualTo(202);
         assertThat(await("volume.delete.start", id).get("payload").get("status").asString()).isEqualTo("deleting");
         assertThat(await("volume.delete.end", id).get("payload").get("status").asString()).isEqualTo("deleted");
+    }
+
+    /** The management port of the role whose context this is. */
+    private static Http management(org.springframework.context.ConfigurableApplicationContext context) {
+        return new Http("http://127.0.0.1:" + context.getBean(dev.ember.common.telemetry.TelemetryServer.class).port());
+    }
+
+    /** The value of the first sample of {@code name} whose labels include all of {@code labels}; -1 if none. */
+    private static double sample(String scrape, String name, String... labels) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void metricsAreScrapedFromTheApiAndVolumeProcesses() {
+        Http.Response created = user.post("/v3/" + PROJECT + "/volumes", "{\"volume\": {\"size\": 1}}");
+        String id = created.json().get("volume").get("id").asString();
+        Await.until("volume available", WAIT, () -> "available".equals(status(id)));
+        await("volume.create.end", id);
+
+        // The API started first, so its management port is the first found.
+        String api = new Http("http://127.0.0.1:" + cluster.bean(dev.ember.common.telemetry.TelemetryServer.class).port())
+                .get("/metrics").body();
+        assertThat(sample(api, "http_server_requests_seconds_count", "method=\"POST\"", "status=\"202\"",
+                "uri=\"/v3/volumes\"")).as(api).isGreaterThanOrEqualTo(1);
+        assertThat(sample(api, "ember_rpc_cast_seconds_count", "outcome=\"ok\"")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(api, "ember_build", "version=")).as("build info").isEqualTo(1);
+
+        Http.Response scrape = management(volume).get("/metrics");
+        assertThat(scrape.status()).isEqualTo(200);
+        String vol = scrape.body();
+        assertThat(sample(vol, "ember_driver_operation_seconds_count", "backend=\"telemetry-node@fake\"",
+                "op=\"create_volume\"", "outcome=\"ok\"")).as(vol).isGreaterThanOrEqualTo(1);
+        assertThat(sample(vol, "ember_notifications_sent_total", "event_type=\"volume.create.end\"")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(vol, "ember_rpc_handled_total", "outcome=\"ok\"")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void healthchecksAnswerAsOsloAndReportBrokerAndDatabase() throws Exception {
+        Http http = cluster.http();
+        Http.Response text = http.get("/healthcheck");
+        assertThat(text.status()).isEqualTo(200);
+        assertThat(text.body()).isEqualTo("OK");
+        Http.Response json = http.send("GET", "/healthcheck", null, Map.of("Accept", "application/json"));
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.body()).isEqualTo("{\n    \"detailed\": false,\n    \"reasons\": [\n        \"OK\"\n    ]\n}");
+        assertThat(http.send("HEAD", "/healthcheck", null, Map.of()).status()).isEqualTo(204);
+        Files.createFile(disableFile);
+        try {
+            Http.Response disabled = http.get("/healthcheck");
+            assertThat(disabled.status()).isEqualTo(503);
+            assertThat(disabled.body()).isEqualTo("DISABLED BY FILE");
+            assertThat(http.send("HEAD", "/healthcheck", null, Map.of()).status()).isEqualTo(503);
+        } finally {
+            Files.delete(disableFile);
+        }
+
+        Http.Response volumeHealth = management(volume).get("/healthcheck");
+        assertThat(volumeHealth.status()).as(volumeHealth.body()).isEqualTo(200);
+        JsonNode body = volumeHealth.json();
+        assertThat(body.get("status").asString()).isEqualTo("OK");
+        assertThat(body.get("checks").get("broker").asString()).isEqualTo("OK");
+        assertThat(body.get("checks").get("database").asString()).isEqualTo("OK");
     }
 }

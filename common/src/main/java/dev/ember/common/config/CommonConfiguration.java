@@ -189,6 +189,29 @@ public class CommonConfiguration {
                 true, properties.controlExchange(), queueSize, meters);
     }
 
+    /**
+     * The management port ({@code /metrics}, {@code /healthcheck}) when {@code cinder.ember.telemetry.port} is
+     * set (0 picks a free port); {@code cinder.ember.telemetry.listen} is its address (default {@code 0.0.0.0}).
+     */
+    @Bean(destroyMethod = "close")
+    public dev.ember.common.telemetry.TelemetryServer telemetryServer(
+            org.springframework.core.env.Environment environment,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.prometheusmetrics.PrometheusMeterRegistry> prometheus,
+            CachingConnectionFactory connectionFactory, JdbcTemplate jdbc, MeterRegistry meters) throws java.io.IOException {
+        String version = CommonConfiguration.class.getPackage().getImplementationVersion();
+        io.micrometer.core.instrument.Gauge.builder("ember_build", () -> 1)
+                .tag("version", version == null ? "dev" : version)
+                .tag("java", System.getProperty("java.version"))
+                .description("Ember's build; always 1").register(meters);
+        int port = environment.getProperty("cinder.ember.telemetry.port", Integer.class, -1);
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = prometheus.getIfAvailable();
+        if (port >= 0 && registry == null) {
+            throw new IllegalStateException("cinder.ember.telemetry.port is set but no Prometheus meter registry is configured");
+        }
+        return new dev.ember.common.telemetry.TelemetryServer(
+                environment.getProperty("cinder.ember.telemetry.listen", "0.0.0.0"), port, registry, connectionFactory, jdbc);
+    }
+
     @Bean
     public dev.ember.common.notify.VolumeNotifications volumeNotifications(dev.ember.common.notify.Notifier notifier,
             CinderProperties properties) {
