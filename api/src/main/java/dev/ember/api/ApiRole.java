@@ -82,6 +82,18 @@ public class ApiRole {
         };
     }
 
+    /**
+     * The stored-state gauges (volumes by status, age of the oldest transitional volume, pool capacity), on
+     * the API's meters: read from the database every {@code cinder.ember.telemetry.state-interval} seconds.
+     */
+    @Bean(destroyMethod = "close")
+    public dev.ember.common.telemetry.StateGauges stateGauges(org.springframework.jdbc.core.JdbcTemplate jdbc,
+            dev.ember.common.pool.PoolRepository pools, io.micrometer.core.instrument.MeterRegistry meters,
+            org.springframework.core.env.Environment environment) {
+        return new dev.ember.common.telemetry.StateGauges(jdbc, pools, meters, java.time.Duration.ofSeconds(
+                environment.getProperty("cinder.ember.telemetry.state-interval", Integer.class, 15)));
+    }
+
     /** oslo.middleware's {@code [healthcheck] disable_by_file_path}, else Ember's older option of the same meaning. */
     @Bean
     public Path healthcheckDisableFile(CinderProperties properties, org.springframework.core.env.Environment environment) {

@@ -51,7 +51,7 @@ class TelemetryIT {
         disableFile = Files.createTempDirectory("ember-health-").resolve("disabled");
         cluster = new InJvmCluster(Map.of("cinder.oslo-messaging-notifications.driver", "messagingv2",
                 "cinder.control-exchange", "cinder", "cinder.ember.telemetry.port", "0", "cinder.ember.telemetry.listen",
-                "127.0.0.1", "cinder.healthcheck.disable-by-file-path", disableFile.toString()));
+                "127.0.0.1", "cinder.healthcheck.disable-by-file-path", disableFile.toString(), "cinder.ember.telemetry.state-interval", "1"));
         received = Files.createTempFile("ember-notifications-", ".jsonl");
         Path script = Path.of(TelemetryIT.class.getResource("/telemetry/notification_listener.py").toURI());
         listener = new ProcessBuilder(PYTHON, script.toString(), cluster.broker().transportUrl(), "cinder",
@@ -188,6 +188,16 @@ class TelemetryIT {
                 "uri=\"/v3/volumes\"")).as(api).isGreaterThanOrEqualTo(1);
         assertThat(sample(api, "ember_rpc_cast_seconds_count", "outcome=\"ok\"")).isGreaterThanOrEqualTo(1);
         assertThat(sample(api, "ember_build", "version=")).as("build info").isEqualTo(1);
+        Http apiManagement = new Http("http://127.0.0.1:" + cluster.bean(dev.ember.common.telemetry.TelemetryServer.class).port());
+        Await.until("ember_volumes counts the available volume", WAIT, () -> sample(apiManagement.get("/metrics").body(),
+                "ember_volumes", "status=\"available\"") >= 1);
+        String state = apiManagement.get("/metrics").body();
+        assertThat(sample(state, "ember_volumes", "status=\"error_extending\"")).isEqualTo(0);
+        assertThat(sample(state, "ember_volume_oldest_transitional_seconds", "status=\"creating\"")).isGreaterThanOrEqualTo(0);
+        assertThat(sample(state, "ember_pool_total_capacity_gigabytes", "pool=\"telemetry-node@fake#fake\"")).as(state)
+                .isPositive();
+        assertThat(sample(state, "ember_pool_allocated_capacity_gigabytes", "pool=\"telemetry-node@fake#fake\""))
+                .isGreaterThanOrEqualTo(1);
 
         Http.Response scrape = management(volume).get("/metrics");
         assertThat(scrape.status()).isEqualTo(200);
