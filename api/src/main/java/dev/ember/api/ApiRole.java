@@ -48,9 +48,10 @@ public class ApiRole {
     public VolumeApi volumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
-            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties) {
+            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties,
+            dev.ember.common.notify.VolumeNotifications notifications) {
         return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, quotas, pools,
-                typeRepository, qosSpecs, properties);
+                typeRepository, qosSpecs, properties, notifications);
     }
 
     @Bean

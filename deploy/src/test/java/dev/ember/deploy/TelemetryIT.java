@@ -136,6 +136,13 @@ class TelemetryIT {
         assertThat(payload.get("created_at").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00");
         assertThat(end.get("ctxt").get("project_id").asString()).isEqualTo(PROJECT);
 
+        assertThat(user.put("/v3/" + PROJECT + "/volumes/" + id, "{\"volume\": {\"name\": \"renamed\"}}").status())
+                .isEqualTo(200);
+        JsonNode updated = await("volume.update.end", id);
+        assertThat(updated.get("publisher_id").asString()).isEqualTo("volume.api-node");
+        assertThat(updated.get("payload").get("display_name").asString()).isEqualTo("renamed");
+        assertThat(await("volume.update.start", id).get("payload").get("display_name").asString()).isEqualTo("watched");
+
         Http.Response extend = user.post("/v3/" + PROJECT + "/volumes/" + id + "/action", "{\"os-extend\": {\"new_size\": 2}}");
         assertThat(extend.status()).as(extend.body()).isEqualTo(202);
         assertThat(await("volume.resize.start", id).get("payload").get("size").asInt()).isEqualTo(1);
@@ -153,6 +160,23 @@ class TelemetryIT {
         await("volume.detach.start", id);
         await("volume.detach.end", id);
         Await.until("volume available after detach", WAIT, () -> "available".equals(status(id)));
+
+        Http.Response snap = user.post("/v3/" + PROJECT + "/snapshots", "{\"snapshot\": {\"volume_id\": \"" + id + "\"}}");
+        assertThat(snap.status()).as(snap.body()).isEqualTo(202);
+        String snapshotId = snap.json().get("snapshot").get("id").asString();
+        JsonNode snapEnd = await("snapshot.create.end", id);
+        assertThat(snapEnd.get("publisher_id").asString()).isEqualTo("snapshot.telemetry-node");
+        assertThat(snapEnd.get("payload").propertyNames()).containsExactly("tenant_id", "user_id", "availability_zone",
+                "volume_id", "volume_size", "snapshot_id", "display_name", "created_at", "status", "deleted", "metadata");
+        assertThat(snapEnd.get("payload").get("snapshot_id").asString()).isEqualTo(snapshotId);
+        assertThat(snapEnd.get("payload").get("status").asString()).isEqualTo("available");
+        await("snapshot.create.start", id);
+        Await.until("snapshot available", WAIT, () -> "available".equals(user.get("/v3/" + PROJECT + "/snapshots/"
+                + snapshotId).json().get("snapshot").get("status").asString()));
+        assertThat(user.delete("/v3/" + PROJECT + "/snapshots/" + snapshotId).status()).isEqualTo(202);
+        await("snapshot.delete.start", id);
+        assertThat(await("snapshot.delete.end", id).get("payload").get("deleted").asString()).isEqualTo("true");
+        Await.until("snapshot gone", WAIT, () -> user.get("/v3/" + PROJECT + "/snapshots/" + snapshotId).status() == 404);
 
         assertThat(user.delete("/v3/" + PROJECT + "/volumes/" + id).status()).isEqualTo(202);
         assertThat(await("volume.delete.start", id).get("payload").get("status").asString()).isEqualTo("deleting");

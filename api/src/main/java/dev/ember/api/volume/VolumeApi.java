@@ -56,10 +56,14 @@ public final class VolumeApi {
     private final dev.ember.common.qos.QosRepository qosSpecs;
     private final CinderProperties properties;
 
+    private final dev.ember.common.notify.VolumeNotifications notifications;
+
     public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
-            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties) {
+            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties,
+            dev.ember.common.notify.VolumeNotifications notifications) {
+        this.notifications = notifications;
         this.volumes = volumes;
         this.attachments = attachments;
         this.snapshots = snapshots;
@@ -238,6 +242,7 @@ public final class VolumeApi {
         if (VolumeStatus.MAINTENANCE.equals(volume.status())) {
             throw ApiException.invalidVolume("The volume cannot be updated during maintenance.");
         }
+        notifications.volume(context, volume, "update.start");
         tx.run(() -> {
             if (!nameAndDescription.isEmpty()) {
                 volumes.updateNameAndDescription(id, nameAndDescription);
@@ -246,7 +251,9 @@ public final class VolumeApi {
                 volumes.replaceMetadata(id, metadata);
             }
         });
-        return get(context, id);
+        Volume updated = get(context, id);
+        notifications.volume(context, updated, "update.end");
+        return updated;
     }
 
     /** Every status a forced delete accepts: any but deleting itself. */

@@ -19,11 +19,37 @@ public final class VolumeNotifications {
 
     private final Notifier notifier;
     private final String publisherId;
+    private final String snapshotPublisherId;
 
     /** @param host {@code [DEFAULT] host} of this process */
     public VolumeNotifications(Notifier notifier, String host) {
         this.notifier = notifier;
         this.publisherId = "volume." + host;
+        this.snapshotPublisherId = "snapshot." + host;
+    }
+
+    /**
+     * Sends {@code snapshot.<suffix>} at INFO (publisher {@code snapshot.<host>}), payload as Cinder's
+     * {@code _usage_from_snapshot}; {@code status} and {@code deleted} override the snapshot's own when not null.
+     */
+    public void snapshot(RequestContext context, dev.ember.common.snapshot.Snapshot snapshot, Volume volume, String suffix,
+            String status, Boolean deleted) {
+        if (!notifier.enabled()) {
+            return;
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("tenant_id", snapshot.projectId());
+        payload.put("user_id", snapshot.userId());
+        payload.put("availability_zone", volume == null ? null : volume.availabilityZone());
+        payload.put("volume_id", snapshot.volumeId());
+        payload.put("volume_size", snapshot.volumeSize());
+        payload.put("snapshot_id", snapshot.id());
+        payload.put("display_name", snapshot.displayName());
+        payload.put("created_at", str(snapshot.createdAt()));
+        payload.put("status", status != null ? status : snapshot.status());
+        payload.put("deleted", String.valueOf(deleted != null ? deleted : snapshot.deleted()));
+        payload.put("metadata", snapshot.metadata());
+        notifier.notify(context, snapshotPublisherId, "snapshot." + suffix, "INFO", payload);
     }
 
     /** Sends {@code volume.<suffix>} at INFO for {@code volume} as it is now, plus {@code extra} payload keys. */
@@ -61,6 +87,11 @@ public final class VolumeNotifications {
         usage.put("metadata", volume.metadata());
         usage.put("volume_attachment", List.of());
         return usage;
+    }
+
+    /** Python's {@code str()} of a UTC-aware datetime ({@code 2026-12-03 11:27:56.123456+00:00}); 'None' if none. */
+    static String str(Instant time) {
+        return time == null ? "None" : isoformat(time).replace('T', ' ');
     }
 
     /** {@code datetime.isoformat()} of a UTC-aware time ({@code 2026-12-03T11:27:56.123456+00:00}); '' if none. */

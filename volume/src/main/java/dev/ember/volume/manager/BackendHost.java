@@ -101,7 +101,8 @@ public final class BackendHost implements AutoCloseable {
                 meters, Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks,
                 quotas, retypes, notifications);
         this.snapshotManager = new SnapshotManager(backend, driver, volumes, snapshots, messages, tx, locks,
-                new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas);
+                new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas,
+                notifications);
         this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, qosSpecs, tx, locks,
                 new DriverTimer(backend, meters), manager, notifications);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

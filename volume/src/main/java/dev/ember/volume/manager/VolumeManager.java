@@ -351,6 +351,8 @@ public final class VolumeManager {
         }
         if (retyped && retypes.complete(volume, newType)) {
             CurrentContext.run(context, () -> LOG.info("volume {} retyped to {}", volumeId, newType.name()));
+            volumes.findWithoutMetadata(volumeId).ifPresent(now -> notifications.volume(context, now, "retype",
+                    Map.of("volume_type", newType.id())));
         } else if (!retyped && retypes.abandon(volume)) {
             String reason = why;
             CurrentContext.run(context, () -> LOG.warn("Retype requires migration but is not allowed: volume {} keeps its "
