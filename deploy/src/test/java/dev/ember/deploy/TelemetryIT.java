@@ -199,6 +199,20 @@ class TelemetryIT {
     }
 
     @Test
+    void theUsageAuditSendsVolumeExists() {
+        Http.Response created = user.post("/v3/" + PROJECT + "/volumes", "{\"volume\": {\"size\": 1, \"name\": \"audited\"}}");
+        String id = created.json().get("volume").get("id").asString();
+        Await.until("volume available", WAIT, () -> "available".equals(status(id)));
+        java.time.Instant end = java.time.Instant.now().plusSeconds(1);
+        assertThat(cluster.bean(dev.ember.common.notify.UsageAudit.class).audit(end.minusSeconds(3600), end))
+                .isGreaterThanOrEqualTo(1);
+        JsonNode exists = await("volume.exists", id);
+        assertThat(exists.get("payload").get("display_name").asString()).isEqualTo("audited");
+        assertThat(exists.get("payload").get("audit_period_ending").asString()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d.*\\+00:00");
+        assertThat(exists.get("payload").has("audit_period_beginning")).isTrue();
+    }
+
+    @Test
     void metricsAreScrapedFromTheApiAndVolumeProcesses() {
         Http.Response created = user.post("/v3/" + PROJECT + "/volumes", "{\"volume\": {\"size\": 1}}");
         String id = created.json().get("volume").get("id").asString();
