@@ -32,8 +32,9 @@ class NotifierBrokerBlipIT {
     @Test
     void notificationsSentDuringABrokerOutageArriveAfterIt() throws Exception {
         try (PrivateRabbit rabbit = PrivateRabbit.start(5699)) {
-            CachingConnectionFactory connection = CommonConfiguration.connectionFactory(rabbit.transportUrl(), "blip-node");
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            CachingConnectionFactory connection = CommonConfiguration.countReconnects(
+                    CommonConfiguration.connectionFactory(rabbit.transportUrl(), "blip-node"), meters);
             NotificationProperties properties = new NotificationProperties("messagingv2", List.of("notifications"), "");
             RabbitAdmin admin = new RabbitAdmin(connection);
             try (Notifier notifier = new Notifier(properties, connection, true, "cinder", 1000, meters)) {
@@ -52,6 +53,7 @@ class NotifierBrokerBlipIT {
 
                 Await.until("all 21 notifications at the broker", WAIT, () -> depth(admin) == 21);
                 assertThat(meters.counter("ember_notifications_retries").count()).as("retries during the outage").isPositive();
+                assertThat(meters.counter("ember_broker_reconnects").count()).as("reconnects after the outage").isPositive();
             }
             CachingConnectionFactory reader = CommonConfiguration.connectionFactory(rabbit.transportUrl(), "blip-reader");
             try {

@@ -133,8 +133,23 @@ public class CommonConfiguration {
      * publish can be checked; the client reconnects by itself after a broker restart.
      */
     @Bean(destroyMethod = "destroy")
-    public CachingConnectionFactory connectionFactory(CinderProperties properties) {
-        return connectionFactory(properties.transportUrl(), properties.host());
+    public CachingConnectionFactory connectionFactory(CinderProperties properties, MeterRegistry meters) {
+        return countReconnects(connectionFactory(properties.transportUrl(), properties.host()), meters);
+    }
+
+    /**
+     * Counts in {@code ember_broker_reconnects_total} each broker connection opened after the first (the client
+     * reconnects by itself after a broker restart or a network cut).
+     */
+    public static CachingConnectionFactory countReconnects(CachingConnectionFactory factory, MeterRegistry meters) {
+        io.micrometer.core.instrument.Counter reconnects = meters.counter("ember_broker_reconnects");
+        java.util.concurrent.atomic.AtomicBoolean connectedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        factory.addConnectionListener(connection -> {
+            if (connectedOnce.getAndSet(true)) {
+                reconnects.increment();
+            }
+        });
+        return factory;
     }
 
     /** A broker connection to {@code transportUrl} named after {@code host}, as every process makes it. */
@@ -185,8 +200,8 @@ public class CommonConfiguration {
             return new dev.ember.common.notify.Notifier(notifications, connectionFactory, false,
                     properties.controlExchange(), queueSize, meters);
         }
-        return new dev.ember.common.notify.Notifier(notifications, connectionFactory(notifications.transportUrl(), properties.host()),
-                true, properties.controlExchange(), queueSize, meters);
+        return new dev.ember.common.notify.Notifier(notifications,
+                countReconnects(connectionFactory(notifications.transportUrl(), properties.host()), meters), true, properties.controlExchange(), queueSize, meters);
     }
 
     /**
