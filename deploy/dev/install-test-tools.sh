@@ -14,6 +14,7 @@ packages=(
   ceph-mon ceph-osd ceph-mgr ceph-common                            # single-node Ceph
   python3-oslo.config python3-cinder                                # oslo-config-validator and Cinder's option namespaces
   systemd                                                           # systemd-analyze verify for the unit files
+  python3-oslo.messaging                                            # a real oslo notification listener
 )
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -49,9 +49,9 @@ public class ApiRole {
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
             dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties,
-            dev.ember.common.group.GroupRepository groups) {
+            dev.ember.common.group.GroupRepository groups, dev.ember.common.notify.VolumeNotifications notifications) {
         return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, quotas, pools,
-                typeRepository, qosSpecs, properties, groups);
+                typeRepository, qosSpecs, properties, groups, notifications);
     }
 
     @Bean
@@ -98,8 +98,22 @@ public class ApiRole {
         };
     }
 
+    /**
+     * The stored-state gauges (volumes by status, age of the oldest transitional volume, pool capacity), on
+     * the API's meters: read from the database every {@code cinder.ember.telemetry-state-interval} seconds.
+     */
+    @Bean(destroyMethod = "close")
+    public dev.ember.common.telemetry.StateGauges stateGauges(org.springframework.jdbc.core.JdbcTemplate jdbc,
+            dev.ember.common.pool.PoolRepository pools, io.micrometer.core.instrument.MeterRegistry meters,
+            org.springframework.core.env.Environment environment) {
+        return new dev.ember.common.telemetry.StateGauges(jdbc, pools, meters, java.time.Duration.ofSeconds(
+                environment.getProperty("cinder.ember.telemetry-state-interval", Integer.class, 15)));
+    }
+
+    /** oslo.middleware's {@code [healthcheck] disable_by_file_path}, else Ember's older option of the same meaning. */
     @Bean
-    public Path healthcheckDisableFile(CinderProperties properties) {
-        return Path.of(properties.ember().healthcheckDisableFile());
+    public Path healthcheckDisableFile(CinderProperties properties, org.springframework.core.env.Environment environment) {
+        return Path.of(environment.getProperty("cinder.healthcheck.disable-by-file-path",
+                properties.ember().healthcheckDisableFile()));
     }
 }

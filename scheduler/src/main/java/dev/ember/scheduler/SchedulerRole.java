@@ -59,6 +59,22 @@ public class SchedulerRole {
                 Duration.ofSeconds(properties.serviceDownTime() + 2L * properties.reportInterval()));
     }
 
+    /**
+     * The usage audit ({@code volume.exists}), run every {@code cinder.ember.usage-audit-interval}
+     * seconds when that is positive (off by default; Cinder runs it from cron with {@code cinder-volume-usage-audit}).
+     */
+    @Bean(destroyMethod = "close")
+    public dev.ember.common.notify.UsageAudit usageAudit(org.springframework.jdbc.core.JdbcTemplate jdbc,
+            VolumeRepository volumes, dev.ember.common.notify.VolumeNotifications notifications,
+            org.springframework.core.env.Environment environment) {
+        dev.ember.common.notify.UsageAudit audit = new dev.ember.common.notify.UsageAudit(jdbc, volumes, notifications);
+        int interval = environment.getProperty("cinder.ember.usage-audit-interval", Integer.class, 0);
+        if (interval > 0) {
+            audit.schedule(Duration.ofSeconds(interval));
+        }
+        return audit;
+    }
+
     @Bean
     public GroupScheduler groupScheduler(HostManager hosts, CinderProperties properties, VolumeTypeCache types,
             dev.ember.common.group.GroupRepository groups, VolumeRpc volumeRpc) {

@@ -24,12 +24,22 @@ public class HealthcheckController {
         this.disableFile = healthcheckDisableFile;
     }
 
+    /**
+     * Plain text by default; with {@code Accept: application/json} oslo's non-detailed JSON, which it writes
+     * with {@code json.dumps(indent=4, sort_keys=True)}.
+     */
     @GetMapping("/healthcheck")
-    public ResponseEntity<byte[]> get() {
+    public ResponseEntity<byte[]> get(@org.springframework.web.bind.annotation.RequestHeader(
+            value = "Accept", required = false) String accept) {
         boolean disabled = disableFile != null && Files.exists(disableFile);
-        String text = disabled ? "DISABLED BY FILE" : "OK";
+        String reason = disabled ? "DISABLED BY FILE" : "OK";
+        if (accept != null && accept.contains("application/json")) {
+            String json = "{\n    \"detailed\": false,\n    \"reasons\": [\n        \"" + reason + "\"\n    ]\n}";
+            return ResponseEntity.status(disabled ? 503 : 200).contentType(MediaType.APPLICATION_JSON)
+                    .body(json.getBytes(StandardCharsets.UTF_8));
+        }
         return ResponseEntity.status(disabled ? 503 : 200).contentType(MediaType.TEXT_PLAIN)
-                .body(text.getBytes(StandardCharsets.UTF_8));
+                .body(reason.getBytes(StandardCharsets.UTF_8));
     }
 
     @RequestMapping(path = "/healthcheck", method = RequestMethod.HEAD)

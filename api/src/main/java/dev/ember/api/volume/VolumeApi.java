@@ -59,10 +59,14 @@ public final class VolumeApi {
     private final CinderProperties properties;
     private final GroupRepository groups;
 
+    private final dev.ember.common.notify.VolumeNotifications notifications;
+
     public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
-            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties, GroupRepository groups) {
+            dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties, GroupRepository groups,
+            dev.ember.common.notify.VolumeNotifications notifications) {
+        this.notifications = notifications;
         this.volumes = volumes;
         this.groups = groups;
         this.attachments = attachments;
@@ -254,6 +258,7 @@ public final class VolumeApi {
         if (VolumeStatus.MAINTENANCE.equals(volume.status())) {
             throw ApiException.invalidVolume("The volume cannot be updated during maintenance.");
         }
+        notifications.volume(context, volume, "update.start");
         tx.run(() -> {
             if (!nameAndDescription.isEmpty()) {
                 volumes.updateNameAndDescription(id, nameAndDescription);
@@ -262,7 +267,9 @@ public final class VolumeApi {
                 volumes.replaceMetadata(id, metadata);
             }
         });
-        return get(context, id);
+        Volume updated = get(context, id);
+        notifications.volume(context, updated, "update.end");
+        return updated;
     }
 
     /** Every status a forced delete accepts: any but deleting itself. */

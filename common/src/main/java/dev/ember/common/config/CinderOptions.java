@@ -101,6 +101,7 @@ public final class CinderOptions {
                 "pool_timeout", "mysql_sql_mode")) {
             ignored("database", name, "An oslo.db option Ember does not use; the pool is tuned for MariaDB itself.");
         }
+        supported(d, "use_json", "Whether log lines are JSON objects (oslo.log's JSONFormatter fields) instead of text.", "false");
         supported("oslo_messaging_notifications", "driver", "Notification driver: messagingv2 publishes Cinder's notifications; noop (default) none.");
         supported("oslo_messaging_notifications", "topics", "Topics notifications are published on.", "notifications");
         supported("oslo_messaging_notifications", "transport_url", "The broker of notifications; defaults to [DEFAULT] transport_url.");
@@ -122,6 +123,11 @@ public final class CinderOptions {
         supported(EMBER, "rpc_prefetch", "Unacknowledged messages a consumer may hold (and so the largest batch it handles).");
         supported(EMBER, "persistent_messages", "Whether casts are written to disk by the broker (every cast is also backed by a database row).");
         supported(EMBER, "export_check_interval", "Seconds between checks that every attached volume's export still exists.");
+        supported(EMBER, "telemetry_port", "The management port serving /metrics and /healthcheck on every process; -1 (default): none, 0: any free port.");
+        supported(EMBER, "telemetry_listen", "The address of the management port.", "0.0.0.0");
+        supported(EMBER, "telemetry_state_interval", "Seconds between the API's readings of volume states and pool capacity for /metrics.", "15");
+        supported(EMBER, "usage_audit_interval", "Seconds between volume.exists usage audits by the scheduler; 0 (default): never.", "0");
+        supported(EMBER, "notification_queue_size", "Notifications held while the broker is away; beyond it new ones are dropped and counted.", "10000");
         supported(EMBER, "healthcheck_disable_file", "While this file exists, /healthcheck answers 503 (oslo's disable_by_file_path).");
         for (String name : List.of("image_volume_cache_enabled", "image_volume_cache_max_size_gb",
                 "image_volume_cache_max_count", "image_upload_use_cinder_backend", "volume_clear", "volume_clear_size",

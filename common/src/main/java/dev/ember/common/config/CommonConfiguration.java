@@ -35,7 +35,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * topology, RPC client and server), all built from Cinder-named options in {@link CinderProperties}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(CinderProperties.class)
+@EnableConfigurationProperties({CinderProperties.class, dev.ember.common.notify.NotificationProperties.class})
 public class CommonConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommonConfiguration.class);
@@ -148,8 +148,28 @@ public class CommonConfiguration {
      * publish can be checked; the client reconnects by itself after a broker restart.
      */
     @Bean(destroyMethod = "destroy")
-    public CachingConnectionFactory connectionFactory(CinderProperties properties) {
-        TransportUrl url = TransportUrl.parse(properties.transportUrl());
+    public CachingConnectionFactory connectionFactory(CinderProperties properties, MeterRegistry meters) {
+        return countReconnects(connectionFactory(properties.transportUrl(), properties.host()), meters);
+    }
+
+    /**
+     * Counts in {@code ember_broker_reconnects_total} each broker connection opened after the first (the client
+     * reconnects by itself after a broker restart or a network cut).
+     */
+    public static CachingConnectionFactory countReconnects(CachingConnectionFactory factory, MeterRegistry meters) {
+        io.micrometer.core.instrument.Counter reconnects = meters.counter("ember_broker_reconnects");
+        java.util.concurrent.atomic.AtomicBoolean connectedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        factory.addConnectionListener(connection -> {
+            if (connectedOnce.getAndSet(true)) {
+                reconnects.increment();
+            }
+        });
+        return factory;
+    }
+
+    /** A broker connection to {@code transportUrl} named after {@code host}, as every process makes it. */
+    public static CachingConnectionFactory connectionFactory(String transportUrl, String host) {
+        TransportUrl url = TransportUrl.parse(transportUrl);
         CachingConnectionFactory factory = new CachingConnectionFactory();
         factory.setAddresses(String.join(",", url.addresses()));
         factory.setUsername(url.username());
@@ -160,7 +180,7 @@ public class CommonConfiguration {
         factory.setConnectionTimeout(3_000);
         factory.setRequestedHeartBeat(10);
         factory.setChannelCacheSize(64);
-        factory.setConnectionNameStrategy(f -> "ember:" + properties.host());
+        factory.setConnectionNameStrategy(f -> "ember:" + host);
         return factory;
     }
 
@@ -180,6 +200,52 @@ public class CommonConfiguration {
             MeterRegistry meters) {
         return new RpcServer(connectionFactory, bus, properties.ember().rpcConsumers(), properties.ember().rpcPrefetch(),
                 meters);
+    }
+
+    /**
+     * The notifier: on the RPC connection, or its own when {@code [oslo_messaging_notifications]
+     * transport_url} names another broker. Disabled (sends nothing) unless a driver is configured.
+     */
+    @Bean(destroyMethod = "close")
+    public dev.ember.common.notify.Notifier notifier(dev.ember.common.notify.NotificationProperties notifications,
+            CachingConnectionFactory connectionFactory, CinderProperties properties, MeterRegistry meters,
+            org.springframework.core.env.Environment environment) {
+        int queueSize = environment.getProperty("cinder.ember.notification-queue-size", Integer.class, 10_000);
+        if (notifications.transportUrl().isEmpty()) {
+            return new dev.ember.common.notify.Notifier(notifications, connectionFactory, false,
+                    properties.controlExchange(), queueSize, meters);
+        }
+        return new dev.ember.common.notify.Notifier(notifications,
+                countReconnects(connectionFactory(notifications.transportUrl(), properties.host()), meters), true, properties.controlExchange(), queueSize, meters);
+    }
+
+    /**
+     * The management port ({@code /metrics}, {@code /healthcheck}) when {@code cinder.ember.telemetry-port} is
+     * set (0 picks a free port); {@code cinder.ember.telemetry-listen} is its address (default {@code 0.0.0.0}).
+     */
+    @Bean(destroyMethod = "close")
+    public dev.ember.common.telemetry.TelemetryServer telemetryServer(
+            org.springframework.core.env.Environment environment,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.prometheusmetrics.PrometheusMeterRegistry> prometheus,
+            CachingConnectionFactory connectionFactory, JdbcTemplate jdbc, MeterRegistry meters) throws java.io.IOException {
+        String version = CommonConfiguration.class.getPackage().getImplementationVersion();
+        io.micrometer.core.instrument.Gauge.builder("ember_build", () -> 1)
+                .tag("version", version == null ? "dev" : version)
+                .tag("java", System.getProperty("java.version"))
+                .description("Ember's build; always 1").register(meters);
+        int port = environment.getProperty("cinder.ember.telemetry-port", Integer.class, -1);
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = prometheus.getIfAvailable();
+        if (port >= 0 && registry == null) {
+            throw new IllegalStateException("cinder.ember.telemetry-port is set but no Prometheus meter registry is configured");
+        }
+        return new dev.ember.common.telemetry.TelemetryServer(
+                environment.getProperty("cinder.ember.telemetry-listen", "0.0.0.0"), port, registry, connectionFactory, jdbc);
+    }
+
+    @Bean
+    public dev.ember.common.notify.VolumeNotifications volumeNotifications(dev.ember.common.notify.Notifier notifier,
+            CinderProperties properties) {
+        return new dev.ember.common.notify.VolumeNotifications(notifier, properties.host());
     }
 
     @Bean

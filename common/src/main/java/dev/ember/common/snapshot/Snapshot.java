@@ -1,6 +1,8 @@
 package dev.ember.common.snapshot;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,7 +30,8 @@ public record Snapshot(
     public Snapshot {
         Objects.requireNonNull(id, "id is null");
         Objects.requireNonNull(volumeId, "volumeId is null");
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        // Order is kept: views write the keys in the order they were read (by key), as Cinder does.
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     public Snapshot withMetadata(Map<String, String> newMetadata) {

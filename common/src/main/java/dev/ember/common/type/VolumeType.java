@@ -1,6 +1,8 @@
 package dev.ember.common.type;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A volume type with its extra specs. */
@@ -9,7 +11,7 @@ public record VolumeType(
         Map<String, String> extraSpecs, Instant createdAt, Instant updatedAt) {
 
     public VolumeType {
-        extraSpecs = extraSpecs == null ? Map.of() : Map.copyOf(extraSpecs);
+        extraSpecs = extraSpecs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extraSpecs));
     }
 
     /** Whether volumes of this type may attach to several hosts at once: Cinder's {@code multiattach = "<is> True"}. */

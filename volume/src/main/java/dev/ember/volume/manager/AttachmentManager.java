@@ -64,10 +64,12 @@ final class AttachmentManager {
     private final VolumeLocks locks;
     private final DriverTimer timer;
     private final VolumeManager volumeManager;
+    private final dev.ember.common.notify.VolumeNotifications notifications;
 
     AttachmentManager(String backend, VolumeDriver driver, VolumeRepository volumes, AttachmentRepository attachments,
             VolumeTypeCache types, QosRepository qosSpecs, Tx tx, VolumeLocks locks, DriverTimer timer,
-            VolumeManager volumeManager) {
+            VolumeManager volumeManager, dev.ember.common.notify.VolumeNotifications notifications) {
+        this.notifications = notifications;
         this.qosSpecs = qosSpecs;
         this.backend = backend;
         this.driver = driver;
@@ -95,6 +97,7 @@ final class AttachmentManager {
             if (attachment.attachMode() != null && !attachment.attachMode().equals("null")) {
                 mode = attachment.attachMode();
             }
+            notifications.volume(dev.ember.common.context.CurrentContext.get(), volume, "attach.start");
             Connection made = connect(volume, connector, mode);
             ObjectNode flat = ConnectionInfos.flattened(made.driverVolumeType(), made.data(), attachmentId);
             Map<String, Object> set = new LinkedHashMap<>();
@@ -130,6 +133,8 @@ final class AttachmentManager {
                         "Volume attachment could not be found with filter: attachment_id = " + attachmentId + ".");
             }
             LOG.info("volume {} connected to host {} ({}, {})", volumeId, connector.host(), made.driverVolumeType(), modeFinal);
+            volumes.findWithoutMetadata(volumeId).ifPresent(now -> notifications.volume(
+                    dev.ember.common.context.CurrentContext.get(), now, "attach.end"));
             return flat;
         }));
     }
@@ -146,9 +151,12 @@ final class AttachmentManager {
                 return null;
             }
             Connector connector = attachment.connector() == null ? null : connector(Json.parse(attachment.connector()));
+            notifications.volume(dev.ember.common.context.CurrentContext.get(), volume, "detach.start");
             release(volume, connector, attachmentId, false);
             tx.run(() -> attachments.finishDetach(volumeId, attachmentId, null));
             LOG.info("attachment {} of volume {} deleted", attachmentId, volumeId);
+            volumes.findWithoutMetadata(volumeId).ifPresent(now -> notifications.volume(
+                    dev.ember.common.context.CurrentContext.get(), now, "detach.end"));
             return null;
         }));
     }

@@ -83,7 +83,8 @@ public final class BackendHost implements AutoCloseable {
             VolumeTypeCache types, PoolRepository pools,
             ServiceRepository services, MessageRepository messages, Tx tx, Quotas quotas,
             dev.ember.common.volume.Retypes retypes, dev.ember.common.qos.QosRepository qosSpecs, SchedulerRpc schedulerRpc,
-            RpcServer rpcServer, Topology topology, MeterRegistry meters, dev.ember.common.group.GroupRepository groups) {
+            RpcServer rpcServer, Topology topology, MeterRegistry meters, dev.ember.common.group.GroupRepository groups,
+            dev.ember.common.notify.VolumeNotifications notifications) {
         this.backend = properties.host() + "@" + backendName;
         this.config = config;
         this.driver = driver;
@@ -99,12 +100,13 @@ public final class BackendHost implements AutoCloseable {
         VolumeLocks locks = new VolumeLocks();
         this.manager = new VolumeManager(backend, driver, volumes, attachments, snapshots, types, pools, messages, tx,
                 meters, Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks,
-                quotas, retypes);
+                quotas, retypes, notifications);
         this.snapshotManager = new SnapshotManager(backend, driver, volumes, snapshots, messages, tx, locks,
-                new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas);
+                new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas,
+                notifications);
         this.groupManager = new GroupManager(backend, groups, volumes, snapshots, manager, snapshotManager, quotas, tx);
         this.attachmentManager = new AttachmentManager(backend, driver, volumes, attachments, types, qosSpecs, tx, locks,
-                new DriverTimer(backend, meters), manager);
+                new DriverTimer(backend, meters), manager, notifications);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "backend-" + backend);
             t.setDaemon(true);

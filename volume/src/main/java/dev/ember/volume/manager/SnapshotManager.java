@@ -54,10 +54,12 @@ final class SnapshotManager {
     private final VolumeManager volumeManager;
     private final Duration giveUpAfter;
     private final Quotas quotas;
+    private final dev.ember.common.notify.VolumeNotifications notifications;
 
     SnapshotManager(String backend, VolumeDriver driver, VolumeRepository volumes, SnapshotRepository snapshots,
             MessageRepository messages, Tx tx, VolumeLocks locks, DriverTimer timer, VolumeManager volumeManager,
-            Duration giveUpAfter, Quotas quotas) {
+            Duration giveUpAfter, Quotas quotas, dev.ember.common.notify.VolumeNotifications notifications) {
+        this.notifications = notifications;
         this.backend = backend;
         this.driver = driver;
         this.volumes = volumes;
@@ -83,6 +85,7 @@ final class SnapshotManager {
             if (owned == null) {
                 continue;
             }
+            notifications.snapshot(request.context(), owned.snapshot(), owned.volume(), "create.start", null, null);
             try {
                 SnapshotCapable capable = Capabilities.require(driver, SnapshotCapable.class, "create_snapshot");
                 locks.with(owned.volume().id(), () -> timer.timed("create_snapshot", () -> capable.createSnapshot(
@@ -91,6 +94,8 @@ final class SnapshotManager {
                         Map.of("progress", "100%"));
                 CurrentContext.run(request.context(), () -> LOG.info("snapshot {} of volume {} created",
                         owned.snapshot().id(), owned.volume().id()));
+                notifications.snapshot(request.context(), owned.snapshot(), owned.volume(), "create.end",
+                        SnapshotStatus.AVAILABLE, null);
             } catch (RetriableDriverException e) {
                 if (Duration.between(owned.snapshot().createdAt(), Timestamps.now()).compareTo(giveUpAfter) < 0) {
                     LOG.warn("backend {} unavailable creating snapshot {}, will retry: {}", backend,
@@ -122,6 +127,7 @@ final class SnapshotManager {
             if (owned == null) {
                 continue;
             }
+            notifications.snapshot(request.context(), owned.snapshot(), owned.volume(), "delete.start", null, null);
             try {
                 SnapshotCapable capable = Capabilities.require(driver, SnapshotCapable.class, "delete_snapshot");
                 locks.with(owned.volume().id(), () -> {
@@ -135,6 +141,7 @@ final class SnapshotManager {
                     }
                 });
                 CurrentContext.run(request.context(), () -> LOG.info("snapshot {} deleted", owned.snapshot().id()));
+                notifications.snapshot(request.context(), owned.snapshot(), owned.volume(), "delete.end", "deleted", true);
             } catch (RetriableDriverException e) {
                 LOG.warn("backend {} unavailable deleting snapshot {}, will retry: {}", backend, owned.snapshot().id(),
                         e.getMessage());
@@ -165,6 +172,7 @@ final class SnapshotManager {
             return false;
         }
         String outcome = VolumeStatus.AVAILABLE;
+        notifications.volume(context, volume, "revert.start");
         try {
             RevertCapable capable = Capabilities.require(driver, RevertCapable.class, "revert_to_snapshot");
             locks.with(volumeId, () -> {
@@ -186,6 +194,7 @@ final class SnapshotManager {
         });
         if (VolumeStatus.AVAILABLE.equals(outcome)) {
             CurrentContext.run(context, () -> LOG.info("volume {} reverted to snapshot {}", volumeId, snapshotId));
+            volumes.findWithoutMetadata(volumeId).ifPresent(now -> notifications.volume(context, now, "revert.end"));
         }
         return false;
     }

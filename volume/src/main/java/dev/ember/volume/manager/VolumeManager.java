@@ -67,11 +67,13 @@ public final class VolumeManager {
     private final SnapshotRepository snapshots;
     private final Quotas quotas;
     private final dev.ember.common.volume.Retypes retypes;
+    private final dev.ember.common.notify.VolumeNotifications notifications;
 
     public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, AttachmentRepository attachments,
             SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters,
             Duration giveUpAfter, Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets, VolumeLocks locks,
-            Quotas quotas, dev.ember.common.volume.Retypes retypes) {
+            Quotas quotas, dev.ember.common.volume.Retypes retypes, dev.ember.common.notify.VolumeNotifications notifications) {
+        this.notifications = notifications;
         this.backend = backend;
         this.driver = driver;
         this.volumes = volumes;
@@ -111,6 +113,7 @@ public final class VolumeManager {
             if (volume == null) {
                 continue;
             }
+            notifications.volume(request.context(), volume, "create.start");
             try {
                 created.put(request, make(volume));
             } catch (RetriableDriverException e) {
@@ -154,6 +157,7 @@ public final class VolumeManager {
         }));
         created.keySet().forEach(r -> CurrentContext.run(r.context(),
                 () -> LOG.info("volume {} created on {}", r.volumeId(), found.get(r.volumeId()).host())));
+        notifyNow(requests.stream().filter(r -> created.containsKey(r) || failed.containsKey(r)).toList(), "create.end");
         failed.forEach((r, e) -> CurrentContext.run(r.context(),
                 () -> LOG.error("creating volume {} failed: {}", r.volumeId(), e.getMessage())));
         return retry;
@@ -216,6 +220,7 @@ public final class VolumeManager {
                 continue;
             }
             deletedBy.put(volume.id(), request.context());
+            notifications.volume(request.context(), volume, "delete.start");
             try {
                 withLock(volume.id(), () -> {
                     // Cascade: the API moved the volume's snapshots to deleting with it.
@@ -263,6 +268,7 @@ public final class VolumeManager {
         });
         deleted.forEach(v -> CurrentContext.run(deletedBy.get(v.id()),
                 () -> LOG.info("volume {} deleted from {}", v.id(), v.host())));
+        deleted.forEach(v -> notifications.volume(deletedBy.get(v.id()), v, "delete.end", Map.of("status", "deleted")));
         return retry;
     }
 
@@ -279,6 +285,7 @@ public final class VolumeManager {
             return false;
         }
         int newSize = volume.extendSize();
+        notifications.volume(context, volume, "resize.start");
         try {
             withLock(volumeId, () -> {
                 timer.timedAction("extend_volume", () -> driver.extendVolume(spec(volume), newSize));
@@ -307,6 +314,7 @@ public final class VolumeManager {
             }
         });
         CurrentContext.run(context, () -> LOG.info("volume {} extended from {} to {} GiB", volumeId, volume.size(), newSize));
+        volumes.findWithoutMetadata(volumeId).ifPresent(now -> notifications.volume(context, now, "resize.end"));
         return false;
     }
 
@@ -343,6 +351,8 @@ public final class VolumeManager {
         }
         if (retyped && retypes.complete(volume, newType)) {
             CurrentContext.run(context, () -> LOG.info("volume {} retyped to {}", volumeId, newType.name()));
+            volumes.findWithoutMetadata(volumeId).ifPresent(now -> notifications.volume(context, now, "retype",
+                    Map.of("volume_type", newType.id())));
         } else if (!retyped && retypes.abandon(volume)) {
             String reason = why;
             CurrentContext.run(context, () -> LOG.warn("Retype requires migration but is not allowed: volume {} keeps its "
@@ -394,6 +404,20 @@ public final class VolumeManager {
 
     public String backend() {
         return backend;
+    }
+
+    /** Sends {@code volume.<suffix>} for each request's volume as it is now in the database. */
+    private void notifyNow(List<Request> requests, String suffix) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        Map<String, Volume> now = volumes.findManyWithoutMetadata(requests.stream().map(Request::volumeId).toList());
+        for (Request request : requests) {
+            Volume volume = now.get(request.volumeId());
+            if (volume != null) {
+                notifications.volume(request.context(), volume, suffix);
+            }
+        }
     }
 
     /** The row if it is live, placed on this backend and in {@code status}; else null (nothing to do). */

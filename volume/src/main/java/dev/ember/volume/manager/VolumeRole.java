@@ -35,7 +35,7 @@ public class VolumeRole {
             PoolRepository pools, ServiceRepository services, MessageRepository messages, Tx tx,
             Quotas quotas, dev.ember.common.volume.Retypes retypes, dev.ember.common.qos.QosRepository qosSpecs,
             SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology, MeterRegistry meters,
-            dev.ember.common.group.GroupRepository groups) {
+            dev.ember.common.group.GroupRepository groups, dev.ember.common.notify.VolumeNotifications notifications) {
         if (properties.enabledBackends().isEmpty()) {
             throw new IllegalArgumentException("cinder-volume needs at least one backend in enabled_backends");
         }
@@ -53,7 +53,8 @@ public class VolumeRole {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
             hosts.add(new BackendHost(name, config, driver, properties, volumes, attachments, snapshots, types, pools, services,
-                    messages, tx, quotas, retypes, qosSpecs, schedulerRpc, rpcServer, topology, meters, groups));
+                    messages, tx, quotas, retypes, qosSpecs, schedulerRpc, rpcServer, topology, meters, groups,
+                    notifications));
         }
         return new VolumeService(hosts);
     }
