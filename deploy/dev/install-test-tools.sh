@@ -11,6 +11,7 @@ packages=(
   python3-openstackclient python3-cinderclient                     # the operator CLIs
   tgt tgt-rbd libiscsi-bin qemu-utils qemu-block-extra              # iSCSI target, initiator, QEMU block tools
   ceph-mon ceph-osd ceph-mgr ceph-common                            # single-node Ceph
+  keystone python3-pymysql                                          # a real Keystone (deploy/dev/keystone.sh)
 )
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
