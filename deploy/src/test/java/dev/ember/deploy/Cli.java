@@ -73,9 +73,15 @@ public final class Cli {
 
     /**
      * {@code cinder <args>} (python3-cinderclient) with its own noauth plugin, which appends the project
-     * to the endpoint itself.
+     * to the endpoint itself; for a {@link #keystone} Cli, password auth and the legacy {@code volumev3}
+     * catalog entry instead.
      */
     public String cinder(String... args) {
+        if (endpoint == null) {
+            List<String> command = new ArrayList<>(List.of("cinder", "--os-volume-api-version", "3.70"));
+            command.addAll(List.of(args));
+            return run(command, environment, true);
+        }
         String[] userProject = token.split(":", 2);
         List<String> command = new ArrayList<>(List.of("cinder", "--os-auth-type", "noauth", "--os-user-id",
                 userProject[0], "--os-project-id", userProject[1], "--os-endpoint", endpoint.replaceAll("/v3/.*$", "/v3"),
