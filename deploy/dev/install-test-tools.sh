@@ -15,6 +15,7 @@ packages=(
   python3-oslo.config python3-cinder                                # oslo-config-validator and Cinder's option namespaces
   systemd                                                           # systemd-analyze verify for the unit files
   python3-oslo.messaging                                            # a real oslo notification listener
+  keystone python3-pymysql                                          # a real Keystone (deploy/dev/keystone.sh)
 )
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

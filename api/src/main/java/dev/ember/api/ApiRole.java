@@ -2,6 +2,9 @@ package dev.ember.api;
 
 import dev.ember.api.attachment.AttachmentApi;
 import dev.ember.api.attachment.LegacyAttachApi;
+import dev.ember.api.auth.Authenticator;
+import dev.ember.api.auth.KeystoneAuth;
+import dev.ember.api.auth.KeystoneAuthtoken;
 import dev.ember.api.auth.NoAuth;
 import dev.ember.api.http.ApiFilter;
 import dev.ember.api.http.MicroversionInterceptor;
@@ -20,11 +23,13 @@ import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.VolumeRepository;
 import java.nio.file.Path;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -35,10 +40,25 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
         excludeFilters = @ComponentScan.Filter(Configuration.class))
 public class ApiRole {
 
+    /**
+     * {@code cinder.auth-strategy}: {@code noauth} (the default) or {@code keystone}, configured by
+     * {@code cinder.keystone-authtoken.*}.
+     */
     @Bean
-    public FilterRegistrationBean<ApiFilter> apiFilter(CinderProperties properties) {
+    public Authenticator authenticator(Environment environment) {
+        String strategy = environment.getProperty("cinder.auth-strategy", "noauth");
+        return switch (strategy) {
+            case "noauth" -> new NoAuth();
+            case "keystone" -> new KeystoneAuth(Binder.get(environment)
+                    .bindOrCreate("cinder.keystone-authtoken", KeystoneAuthtoken.class));
+            default -> throw new IllegalArgumentException("unknown auth_strategy " + strategy + " (noauth or keystone)");
+        };
+    }
+
+    @Bean
+    public FilterRegistrationBean<ApiFilter> apiFilter(CinderProperties properties, Authenticator authenticator) {
         FilterRegistrationBean<ApiFilter> registration =
-                new FilterRegistrationBean<>(new ApiFilter(new NoAuth(), properties.publicEndpoint()));
+                new FilterRegistrationBean<>(new ApiFilter(authenticator, properties.publicEndpoint()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");
         return registration;

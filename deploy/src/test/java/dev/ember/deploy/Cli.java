@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
@@ -20,10 +21,24 @@ public final class Cli {
 
     private final String endpoint;
     private final String token;
+    private final Map<String, String> environment;
 
     public Cli(String endpoint, String token) {
+        this(endpoint, token, Map.of());
+    }
+
+    private Cli(String endpoint, String token, Map<String, String> environment) {
         this.endpoint = endpoint;
         this.token = token;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * The openstack CLI as a user logs in: password auth against Keystone ({@code OS_AUTH_URL},
+     * {@code OS_USERNAME}, ... in {@code osEnvironment}), the API found through the catalog.
+     */
+    public static Cli keystone(Map<String, String> osEnvironment) {
+        return new Cli(null, null, osEnvironment);
     }
 
     public static void assumeInstalled() {
@@ -33,12 +48,12 @@ public final class Cli {
 
     /** {@code openstack <args>}; returns stdout, failing on a non-zero exit. */
     public String openstack(String... args) {
-        return run(openstackCommand(args), true);
+        return run(openstackCommand(args), environment, true);
     }
 
     private List<String> openstackCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of("openstack", "--os-auth-type", "admin_token", "--os-token", token,
-                "--os-endpoint", endpoint));
+        List<String> command = new ArrayList<>(endpoint == null ? List.of("openstack")
+                : List.of("openstack", "--os-auth-type", "admin_token", "--os-token", token, "--os-endpoint", endpoint));
         command.addAll(List.of(args));
         return command;
     }
@@ -53,25 +68,33 @@ public final class Cli {
 
     /** {@code openstack <args>} that is expected to fail; returns its output. */
     public String openstackFailing(String... args) {
-        return run(openstackCommand(args), false);
+        return run(openstackCommand(args), environment, false);
     }
 
     /**
      * {@code cinder <args>} (python3-cinderclient) with its own noauth plugin, which appends the project
-     * to the endpoint itself.
+     * to the endpoint itself; for a {@link #keystone} Cli, password auth and the legacy {@code volumev3}
+     * catalog entry instead.
      */
     public String cinder(String... args) {
+        if (endpoint == null) {
+            List<String> command = new ArrayList<>(List.of("cinder", "--os-volume-api-version", "3.70"));
+            command.addAll(List.of(args));
+            return run(command, environment, true);
+        }
         String[] userProject = token.split(":", 2);
         List<String> command = new ArrayList<>(List.of("cinder", "--os-auth-type", "noauth", "--os-user-id",
                 userProject[0], "--os-project-id", userProject[1], "--os-endpoint", endpoint.replaceAll("/v3/.*$", "/v3"),
                 "--os-volume-api-version", "3.70"));
         command.addAll(List.of(args));
-        return run(command, true);
+        return run(command, Map.of(), true);
     }
 
-    private static String run(List<String> command, boolean mustSucceed) {
+    private static String run(List<String> command, Map<String, String> environment, boolean mustSucceed) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+            builder.environment().putAll(environment);
+            Process p = builder.start();
             byte[] out = p.getInputStream().readAllBytes();
             byte[] err = p.getErrorStream().readAllBytes();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {

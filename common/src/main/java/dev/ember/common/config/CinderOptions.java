@@ -111,11 +111,14 @@ public final class CinderOptions {
         }
         ignored("oslo_concurrency", "lock_path", "Ember takes no file locks; state changes are compare-and-swap updates.");
         for (String name : List.of("www_authenticate_uri", "auth_url", "auth_type", "username", "password",
-                "project_name", "user_domain_name", "project_domain_name", "memcached_servers", "service_token_roles_required")) {
+                "project_name", "user_domain_name", "project_domain_name", "service_token_roles",
+                "service_token_roles_required")) {
             supported("keystone_authtoken", name, "keystonemiddleware's " + name + ", used with auth_strategy = keystone.");
         }
-        supported("oslo_policy", "policy_file", "The policy file whose rules override the defaults.", "policy.yaml");
-        supported("oslo_policy", "enforce_scope", "Whether token scope is enforced.", "false");
+        ignored("keystone_authtoken", "memcached_servers", "Validated tokens are cached in the API process itself (Caffeine), not in memcached.");
+        // No policy-file engine yet: Cinder's default admin-or-owner rules are built in (docs/keystone.md).
+        ignored("oslo_policy", "policy_file", "Not read yet: Cinder's default admin-or-owner rules apply.");
+        ignored("oslo_policy", "enforce_scope", "Not read yet: tokens are project-scoped.");
         // Ember's own options (not Cinder's: oslo-config-validator does not know this section).
         supported(EMBER, "redrive_after", "Seconds after which an operation whose message seems lost is sent again.");
         supported(EMBER, "reschedule_after", "Seconds a backend may be down before its unfinished creates are placed elsewhere; 0: twice service_down_time.");
