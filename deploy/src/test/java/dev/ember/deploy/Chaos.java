@@ -359,6 +359,10 @@ final class Chaos implements AutoCloseable {
         private final List<String> volumes = new ArrayList<>();
         /** attachment id → volume id */
         private final Map<String, String> attachments = new HashMap<>();
+        /** Attachments whose {@code os-complete} got no answer yet (retried, as Nova would). */
+        private final Map<String, String> incomplete = new LinkedHashMap<>();
+        /** instance uuid → volume id: attach requests that got no answer (looked up by instance, as Nova would). */
+        private final Map<String, String> unknownAttach = new LinkedHashMap<>();
         private final List<String> snapshots = new ArrayList<>();
         private int seq;
 
@@ -380,6 +384,14 @@ final class Chaos implements AutoCloseable {
         }
 
         private void step() {
+            if (!incomplete.isEmpty()) {
+                complete(incomplete.keySet().iterator().next());
+                return;
+            }
+            if (!unknownAttach.isEmpty()) {
+                adopt(unknownAttach.keySet().iterator().next());
+                return;
+            }
             int dice = rnd.nextInt(100);
             if (dice < 30 || volumes.isEmpty()) {
                 create();
@@ -422,16 +434,47 @@ final class Chaos implements AutoCloseable {
         }
 
         private void attach(String volume) {
-            if (attachments.containsValue(volume)) {
+            if (attachments.containsValue(volume) || unknownAttach.containsValue(volume)) {
                 return;
             }
-            Http.Response r = admin.withVersion("3.44").post("/v3/admin/attachments", "{\"attachment\": {\"volume_uuid\": \""
-                    + volume + "\", \"instance_uuid\": \"" + java.util.UUID.randomUUID() + "\", \"connector\": " + CONNECTOR + "}}");
+            String instance = java.util.UUID.randomUUID().toString();
+            Http.Response r;
+            try {
+                r = admin.withVersion("3.44").post("/v3/admin/attachments", "{\"attachment\": {\"volume_uuid\": \""
+                        + volume + "\", \"instance_uuid\": \"" + instance + "\", \"connector\": " + CONNECTOR + "}}");
+            } catch (RuntimeException e) {
+                unknownAttach.put(instance, volume);
+                throw e;
+            }
             count("attach", r);
             if (r.status() == 200) {
                 String id = r.json().get("attachment").get("id").asString();
                 attachments.put(id, volume);
-                count("complete", admin.withVersion("3.44").post("/v3/admin/attachments/" + id + "/action", "{\"os-complete\": null}"));
+                incomplete.put(id, volume);
+                complete(id);
+            }
+        }
+
+        private void complete(String attachment) {
+            Http.Response r = admin.withVersion("3.44").post("/v3/admin/attachments/" + attachment + "/action",
+                    "{\"os-complete\": null}");
+            count("complete", r);
+            if (r.status() < 500) {
+                incomplete.remove(attachment);
+            }
+        }
+
+        /** Finds what an unanswered attach request left, by its instance, and takes it over. */
+        private void adopt(String instance) {
+            Http.Response r = admin.withVersion("3.44").get("/v3/admin/attachments?instance_id=" + instance);
+            count("attachment-lookup", r);
+            if (r.status() != 200) {
+                return;
+            }
+            String volume = unknownAttach.remove(instance);
+            for (JsonNode a : r.json().get("attachments")) {
+                attachments.put(a.get("id").asString(), volume);
+                incomplete.put(a.get("id").asString(), volume);
             }
         }
 
