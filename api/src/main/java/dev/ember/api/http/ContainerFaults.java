@@ -1,5 +1,6 @@
 package dev.ember.api.http;
 
+import dev.ember.common.json.Json;
 import java.io.IOException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
