@@ -24,6 +24,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -33,6 +34,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ComponentScan(basePackages = "dev.ember.api",
         includeFilters = @ComponentScan.Filter(org.springframework.web.bind.annotation.RestController.class),
         excludeFilters = @ComponentScan.Filter(Configuration.class))
+@Import(dev.ember.api.http.ContainerFaults.class)
 public class ApiRole {
 
     @Bean

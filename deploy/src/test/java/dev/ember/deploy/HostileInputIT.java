@@ -67,7 +67,7 @@ class HostileInputIT {
             Files.createDirectories(out.getParent());
             Files.writeString(out, text);
             assertThat(report.requests()).isGreaterThanOrEqualTo(requests);
-            assertThat(report.serviceFindings()).as(text).isEmpty();
+            assertThat(report.findings()).as(text).isEmpty();
             assertThat(leaks).as(text).isEmpty();
             assertThat(healthy).as(text).isTrue();
         }
