@@ -28,6 +28,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -38,6 +39,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ComponentScan(basePackages = "dev.ember.api",
         includeFilters = @ComponentScan.Filter(org.springframework.web.bind.annotation.RestController.class),
         excludeFilters = @ComponentScan.Filter(Configuration.class))
+@Import(dev.ember.api.http.ContainerFaults.class)
 public class ApiRole {
 
     /**

@@ -33,6 +33,10 @@ public final class ProcessCluster implements AutoCloseable {
             this.properties = properties;
         }
 
+        public String name() {
+            return name;
+        }
+
         public long pid() {
             return process.pid();
         }

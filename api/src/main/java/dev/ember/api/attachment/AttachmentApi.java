@@ -10,7 +10,9 @@ import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
 import dev.ember.common.json.Json;
+import dev.ember.common.rpc.BusUnavailableException;
 import dev.ember.common.rpc.CinderFault;
+import dev.ember.common.rpc.RpcTimeoutException;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
@@ -88,10 +90,30 @@ public final class AttachmentApi {
         if (!connect) {
             return new Shown(attachment, attachment.connectionInfo());
         }
-        JsonNode info = connect(context, volume, connector, attachment.id(), "Unable to create attachment for volume (");
+        JsonNode info;
+        try {
+            info = connect(context, volume, connector, attachment.id(), "Unable to create attachment for volume (");
+        } catch (BusUnavailableException | RpcTimeoutException e) {
+            // The caller gets a 503 and never learns this attachment's id, so nobody could ever delete it: the
+            // reservation is withdrawn here (the volume service withdraws a connection it makes late).
+            withdraw(context, volume.id(), attachment.id(), e);
+            throw e;
+        }
         // As Cinder, the attachment keeps the mode the request asked for ("null" when it named none).
         attachments.update(attachment.id(), Map.of("attach_mode", attachment.attachMode()));
         return new Shown(attachment, Json.write(info));
+    }
+
+    /** Deletes an attachment whose create failed; a failure here is logged (the create's own error is the answer). */
+    private void withdraw(RequestContext context, String volumeId, String attachmentId, RuntimeException cause) {
+        try {
+            delete(context, attachmentId);
+            LOG.info("attachment {} of volume {} withdrawn: its connection could not be made ({})", attachmentId, volumeId,
+                    cause.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("attachment {} of volume {} could not be withdrawn after a failed create: {}", attachmentId, volumeId,
+                    e.getMessage());
+        }
     }
 
     /** The statuses a reservation may start from (Cinder's {@code _attachment_reserve}, plus racing multiattach ones). */

@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import dev.ember.common.quota.QuotaExceededException;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -71,6 +72,12 @@ public class FaultAdvice {
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     public ResponseEntity<byte[]> mediaType(HttpMediaTypeNotSupportedException e) {
         return Faults.entity(new ApiException(415, "Unsupported Content-Type"));
+    }
+
+    /** A multipart/form-data body (no route takes one) that cannot even be split: Cinder's bad body. */
+    @ExceptionHandler(MultipartException.class)
+    public ResponseEntity<byte[]> multipart(MultipartException e) {
+        return Faults.entity(ApiException.badRequest("Malformed request body"));
     }
 
     @ExceptionHandler(RpcTimeoutException.class)

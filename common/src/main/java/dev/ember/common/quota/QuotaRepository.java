@@ -169,7 +169,7 @@ public class QuotaRepository {
                 + placeholders(sorted.size()) + ")", args.toArray());
     }
 
-    private Map<String, QuotaUsage> counters(String projectId, List<String> resources) {
+    Map<String, QuotaUsage> counters(String projectId, List<String> resources) {
         List<Object> args = new ArrayList<>();
         args.add(projectId);
         args.addAll(resources);

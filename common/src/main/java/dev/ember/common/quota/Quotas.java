@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.dao.DataIntegrityViolationException;
 
 /**
  * Quota limits and the accounting against them (Cinder's {@code cinder/quota.py}).
@@ -261,6 +262,22 @@ public class Quotas {
         }
     }
 
+    /**
+     * A counter would pass the database's integer (2^31-1, Cinder's {@code DB_MAX_INT}), which even an unlimited
+     * quota cannot hold: an over-quota answer for the resource that overflows, never a 500.
+     */
+    private RuntimeException beyondCounters(String projectId, Map<String, Integer> deltas, RuntimeException cause) {
+        Map<String, QuotaUsage> now = repository.counters(projectId, List.copyOf(deltas.keySet()));
+        for (Map.Entry<String, Integer> delta : deltas.entrySet()) {
+            QuotaUsage usage = now.get(delta.getKey());
+            long consumed = usage == null ? 0 : (long) usage.inUse() + usage.reserved();
+            if (consumed + delta.getValue() > Integer.MAX_VALUE) {
+                return QuotaExceededException.over(delta.getKey(), Integer.MAX_VALUE, delta.getValue(), (int) consumed);
+            }
+        }
+        return cause;
+    }
+
     private void add(String projectId, Map<String, Integer> deltas, boolean reserved) {
         Map<String, Integer> positive = positive(deltas);
         if (positive.isEmpty()) {
@@ -268,7 +285,12 @@ public class Quotas {
         }
         List<String> resources = List.copyOf(positive.keySet());
         Map<String, Integer> limits = repository.effectiveLimits(projectId, resources);
-        Map<String, QuotaUsage> after = repository.add(projectId, positive, reserved, Timestamps.now());
+        Map<String, QuotaUsage> after;
+        try {
+            after = repository.add(projectId, positive, reserved, Timestamps.now());
+        } catch (DataIntegrityViolationException e) {
+            throw beyondCounters(projectId, positive, e);
+        }
         for (String resource : resources) {
             Integer limit = limits.get(resource);
             int effective = limit == null ? configuredDefault(resource) : limit;
