@@ -155,7 +155,6 @@ class CliEndToEndIT {
             new CinderRow("list --all-tenants", List.of("ID", "Tenant ID", "Status", "Name", "Size", "Volume Type",
                     "Bootable", "Attached to")),
             new CinderRow("cluster-list", List.of("Name", "Binary", "State", "Status")),
-            new CinderRow("quota-show admin", List.of("volumes", "snapshots", "gigabytes", "backup_gigabytes")),
             new CinderRow("quota-show admin", List.of("Property", "Value", "volumes", "gigabytes", "snapshots")),
             new CinderRow("quota-defaults admin", List.of("Property", "Value", "volumes", "gigabytes")),
             new CinderRow("quota-usage admin", List.of("Type", "In_use", "Reserved", "Limit", "Allocated")));
