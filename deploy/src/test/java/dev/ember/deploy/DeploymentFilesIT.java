@@ -55,7 +55,10 @@ class DeploymentFilesIT {
         }
         Shell.Result verify = Shell.run(command, Duration.ofSeconds(60));
         assertThat(verify.exit()).as(verify.toString()).isZero();
-        assertThat(verify.output()).as("systemd-analyze warnings").isBlank();
+        // verify also loads the units already installed on this machine (Debian's keystone.service warns about
+        // itself); only lines about ours count.
+        List<String> ours = verify.output().lines().filter(line -> line.contains("cinder-")).toList();
+        assertThat(ours).as("systemd-analyze warnings about our units in: " + verify.output()).isEmpty();
     }
 
     @Test
