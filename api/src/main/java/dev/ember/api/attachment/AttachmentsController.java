@@ -1,5 +1,7 @@
 package dev.ember.api.attachment;
 
+import static dev.ember.api.http.JsonBodies.text;
+
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
@@ -157,8 +159,4 @@ public class AttachmentsController {
         return Responses.ok(AttachmentViews.list(page, detail));
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
-    }
 }

@@ -1,5 +1,7 @@
 package dev.ember.api.group;
 
+import static dev.ember.api.http.JsonBodies.text;
+
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
@@ -51,11 +53,6 @@ public class GroupSnapshotsController {
                     .property("description", ParameterTypes.description())
                     .required("group_id").noAdditionalProperties())
             .required("group_snapshot").noAdditionalProperties();
-
-    private static final Schema RESET_STATUS = Schema.of().type("object")
-            .property("reset_status", Schema.of().type("object")
-                    .property("status", Schema.of().type("string")).required("status").noAdditionalProperties())
-            .required("reset_status").noAdditionalProperties();
 
     private final GroupApi groups;
     private final CinderProperties properties;
@@ -152,7 +149,7 @@ public class GroupSnapshotsController {
             throw ApiException.badRequest(action == null ? "Malformed request body" : "There is no such action: "
                     + action + ". Verify the request body and Content-Type header and try again.");
         }
-        RESET_STATUS.validate(json);
+        GroupsController.RESET_STATUS.validate(json);
         String given = json.get("reset_status").get("status").asString();
         String status = given.toLowerCase(Locale.ROOT);
         if (given.strip().isEmpty()) {
@@ -207,8 +204,4 @@ public class GroupSnapshotsController {
         return root;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
-    }
 }

@@ -1,5 +1,7 @@
 package dev.ember.api.group;
 
+import static dev.ember.api.http.JsonBodies.text;
+
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
@@ -303,8 +305,4 @@ public class GroupTypesController {
         return root;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
-    }
 }

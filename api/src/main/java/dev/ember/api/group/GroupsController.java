@@ -1,5 +1,7 @@
 package dev.ember.api.group;
 
+import static dev.ember.api.http.JsonBodies.text;
+
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
@@ -87,7 +89,8 @@ public class GroupsController {
                     .property("delete-volumes", ParameterTypes.bool()).noAdditionalProperties())
             .required("delete").noAdditionalProperties();
 
-    private static final Schema RESET_STATUS = Schema.of().type("object")
+    /** {@code {"reset_status": {"status": ...}}}, the same for groups and group snapshots. */
+    static final Schema RESET_STATUS = Schema.of().type("object")
             .property("reset_status", Schema.of().type("object")
                     .property("status", Schema.of().type("string")).required("status").noAdditionalProperties())
             .required("reset_status").noAdditionalProperties();
@@ -299,11 +302,6 @@ public class GroupsController {
         ObjectNode root = Json.object();
         root.set("group", group);
         return root;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
     }
 
     private static String stripped(JsonNode node, String field) {

@@ -18,6 +18,12 @@ public final class JsonBodies {
     private JsonBodies() {
     }
 
+    /** The field as text, or null when the node or the field is absent or JSON null (validated bodies only). */
+    public static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
+
     /**
      * The parsed body, or null when there is none. As in Cinder, a body without a Content-Type counts as
      * no body; an unsupported Content-Type is a 415; unparsable JSON, or strings that are not valid

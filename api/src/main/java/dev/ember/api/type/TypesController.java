@@ -1,5 +1,7 @@
 package dev.ember.api.type;
 
+import static dev.ember.api.http.JsonBodies.text;
+
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
@@ -393,11 +395,6 @@ public class TypesController {
         Map<String, String> out = new LinkedHashMap<>();
         object.properties().forEach(e -> out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asString()));
         return out;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
     }
 
     /** Cinder's {@code name} format: not empty once stripped. */

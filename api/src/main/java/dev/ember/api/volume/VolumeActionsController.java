@@ -1,5 +1,7 @@
 package dev.ember.api.volume;
 
+import static dev.ember.api.http.JsonBodies.text;
+
 import dev.ember.api.attachment.AttachmentActionSchemas;
 import dev.ember.api.attachment.LegacyAttachApi;
 import dev.ember.api.http.ApiException;
@@ -223,8 +225,4 @@ public class VolumeActionsController {
         return value == null || value.isEmpty() ? null : value.toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
-    }
 }

@@ -1,5 +1,7 @@
 package dev.ember.api.volume;
 
+import static dev.ember.api.http.JsonBodies.text;
+
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
@@ -167,11 +169,6 @@ public class VolumesController {
             changed |= params.remove("group_id") != null;
         }
         return changed ? request.withQuery(Pagination.encode(params)) : request;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
     }
 
     private static Integer size(JsonNode value) {
