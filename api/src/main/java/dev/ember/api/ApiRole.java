@@ -23,6 +23,7 @@ import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
 import dev.ember.common.volume.VolumeRepository;
 import java.nio.file.Path;
+import java.util.List;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -57,10 +58,34 @@ public class ApiRole {
         };
     }
 
+    /**
+     * Cinder's rules, overridden by {@code cinder.oslo-policy.policy-file} ({@code [oslo_policy] policy_file},
+     * default {@code policy.yaml}): an absolute path, or a name looked for in the configuration files' directories,
+     * then {@code /etc/cinder}. {@code cinder.oslo-policy.enforce-new-defaults} (default true).
+     */
     @Bean
-    public FilterRegistrationBean<ApiFilter> apiFilter(CinderProperties properties, Authenticator authenticator) {
+    public dev.ember.api.policy.PolicyEngine policyEngine(Environment environment) {
+        String name = environment.getProperty("cinder.oslo-policy.policy-file", "policy.yaml");
+        Path file = Path.of(name);
+        if (!file.isAbsolute()) {
+            List<Path> candidates = new java.util.ArrayList<>();
+            for (String dir : environment.getProperty(dev.ember.common.config.RoleLauncher.CONFIG_DIRS, "").split(",")) {
+                if (!dir.isBlank()) {
+                    candidates.add(Path.of(dir).resolve(name));
+                }
+            }
+            candidates.add(Path.of("/etc/cinder").resolve(name));
+            file = candidates.stream().filter(java.nio.file.Files::exists).findFirst().orElse(candidates.get(0));
+        }
+        return new dev.ember.api.policy.PolicyEngine(file,
+                environment.getProperty("cinder.oslo-policy.enforce-new-defaults", Boolean.class, true));
+    }
+
+    @Bean
+    public FilterRegistrationBean<ApiFilter> apiFilter(CinderProperties properties, Authenticator authenticator,
+            dev.ember.api.policy.PolicyEngine policy) {
         FilterRegistrationBean<ApiFilter> registration =
-                new FilterRegistrationBean<>(new ApiFilter(authenticator, properties.publicEndpoint()));
+                new FilterRegistrationBean<>(new ApiFilter(authenticator, policy, properties.publicEndpoint()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");
         return registration;
@@ -109,13 +134,14 @@ public class ApiRole {
         return new LegacyAttachApi(volumeApi, volumes, attachments, volumeRpc, tx);
     }
 
-    /** Gates routes by their {@link dev.ember.api.http.Since} microversion. */
+    /** Gates routes by their {@link dev.ember.api.http.Since} microversion, then by their policy. */
     @Bean
     public WebMvcConfigurer microversions() {
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
                 registry.addInterceptor(new MicroversionInterceptor());
+                registry.addInterceptor(new dev.ember.api.policy.PolicyInterceptor());
             }
         };
     }

@@ -244,7 +244,7 @@ class VolumeApiIT {
         assertThat(admin.get(v3("/volumes?all_tenants=1")).body()).contains(theirs).contains(mine);
         Http.Response forbidden = demo.post("/v3/demo/types", "{\"volume_type\": {\"name\": \"x\"}}");
         assertThat(forbidden.status()).isEqualTo(403);
-        assertThat(forbidden.body()).isEqualTo("{\"forbidden\": {\"code\": 403, \"message\": \"Policy doesn't allow volume_extension:types_manage to be performed.\"}}");
+        assertThat(forbidden.body()).isEqualTo("{\"forbidden\": {\"code\": 403, \"message\": \"Policy doesn't allow volume_extension:type_create to be performed.\"}}");
         assertThat(demo.get("/v3/admin/volumes").status()).as("another project's URL").isEqualTo(400);
         awaitStatus(demo, theirs, "available");
         demo.delete("/v3/demo/volumes/" + theirs);

@@ -9,6 +9,8 @@ import dev.ember.api.http.Pagination;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.ActionRules;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.attachment.AttachmentQuery;
 import dev.ember.common.config.CinderProperties;
@@ -47,6 +49,7 @@ public class AttachmentsController {
     }
 
     @Since(NEW_ATTACH)
+    @Authorize("volume:attachment_create")
     @PostMapping("/v3/attachments")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
@@ -60,18 +63,21 @@ public class AttachmentsController {
     }
 
     @Since(NEW_ATTACH)
+    @Authorize(noRule = "Cinder has no rule for listing attachments; the list is the caller's project")
     @GetMapping("/v3/attachments")
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         return list(ApiRequest.of(http), false);
     }
 
     @Since(NEW_ATTACH)
+    @Authorize(noRule = "Cinder has no rule for listing attachments; the list is the caller's project")
     @GetMapping("/v3/attachments/detail")
     public ResponseEntity<byte[]> detail(HttpServletRequest http) {
         return list(ApiRequest.of(http), true);
     }
 
     @Since(NEW_ATTACH)
+    @Authorize(noRule = "Cinder has no rule for showing an attachment; the lookup is the caller's project")
     @GetMapping("/v3/attachments/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -79,6 +85,7 @@ public class AttachmentsController {
     }
 
     @Since(NEW_ATTACH)
+    @Authorize("volume:attachment_update")
     @PutMapping("/v3/attachments/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -90,6 +97,7 @@ public class AttachmentsController {
     }
 
     @Since(NEW_ATTACH)
+    @Authorize("volume:attachment_delete")
     @DeleteMapping("/v3/attachments/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -97,6 +105,7 @@ public class AttachmentsController {
     }
 
     @Since(NEW_ATTACH)
+    @Authorize(byAction = true)
     @PostMapping("/v3/attachments/{id}/action")
     public ResponseEntity<byte[]> action(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -111,6 +120,7 @@ public class AttachmentsController {
                     + ". Verify the request body and Content-Type header and try again.");
         }
         request.requireVersion(NEW_ATTACH_COMPLETION);
+        request.authorize(ActionRules.ATTACHMENT.get(action));
         attachments.complete(request.context(), id);
         return Responses.emptyJson(204);
     }

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  * answer cached, by the token's SHA-256, until the token expires. A missing or invalid token is a 401
  * with keystonemiddleware's body and {@code WWW-Authenticate: Keystone uri="<www_authenticate_uri>"};
  * when Keystone cannot be asked, a token not in the cache is a 503 while cached tokens keep working.
- * The caller is admin when the token has the {@code admin} role (Cinder's {@code context_is_admin}).
+ * The context carries the token's roles and scope, and the roles of a valid service token; whether the caller is
+ * admin is then decided by the policy's {@code context_is_admin} ({@code ApiFilter}).
  */
 public final class KeystoneAuth implements Authenticator {
 
@@ -67,6 +69,7 @@ public final class KeystoneAuth implements Authenticator {
                 return null;
             }
             String serviceToken = request.getHeader("X-Service-Token");
+            List<String> serviceRoles = List.of();
             if (serviceToken != null) {
                 KeystoneClient.TokenInfo service = lookup(serviceToken);
                 if (service == null || (config.serviceTokenRolesRequired()
@@ -74,9 +77,10 @@ public final class KeystoneAuth implements Authenticator {
                     reject(response);
                     return null;
                 }
+                serviceRoles = service.roles();
             }
             return new RequestContext(requestId, globalRequestId, user.userId(), user.projectId(),
-                    user.roles().contains("admin"), user.roles());
+                    user.roles().contains("admin"), user.roles(), user.scope(), serviceRoles);
         } catch (KeystoneClient.Unavailable e) {
             LOG.error("Unable to validate token: {}", e.getMessage());
             unavailable(response);

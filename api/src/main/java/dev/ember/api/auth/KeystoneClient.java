@@ -22,7 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class KeystoneClient {
 
     /** What a valid token says. */
-    record TokenInfo(String userId, String projectId, List<String> roles, Instant expiresAt) {
+    /** What a validated token says: who, scoped where, with which roles, until when. */
+    record TokenInfo(String userId, String projectId, List<String> roles, Instant expiresAt,
+            dev.ember.common.context.RequestContext.Scope scope) {
     }
 
     /** Keystone could not be asked (down, unreachable, or answering 5xx). */
@@ -111,8 +113,14 @@ final class KeystoneClient {
         List<String> roles = new ArrayList<>();
         token.path("roles").forEach(role -> roles.add(role.path("name").asText()));
         JsonNode project = token.path("project");
+        JsonNode domain = token.path("domain");
         return new TokenInfo(token.path("user").path("id").asText(null),
                 project.isMissingNode() ? null : project.path("id").asText(null), roles,
-                Instant.parse(token.path("expires_at").asText()));
+                Instant.parse(token.path("expires_at").asText()),
+                new dev.ember.common.context.RequestContext.Scope(
+                        token.path("user").path("domain").path("id").asText(null),
+                        project.path("domain").path("id").asText(null),
+                        domain.isMissingNode() ? null : domain.path("id").asText(null),
+                        token.path("system").path("all").asBoolean(false) ? "all" : null));
     }
 }

@@ -3,9 +3,9 @@ package dev.ember.api.cluster;
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
@@ -25,30 +25,30 @@ import tools.jackson.databind.JsonNode;
 public class ClustersController {
 
     @Since(7)
+    @Authorize("clusters:get_all")
     @GetMapping({"/v3/clusters", "/v3/clusters/detail"})
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.CLUSTERS_GET_ALL);
         var body = Json.object();
         body.putArray("clusters");
         return Responses.ok(body);
     }
 
     @Since(7)
+    @Authorize("clusters:get")
     @GetMapping("/v3/clusters/{name}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String name) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.CLUSTERS_GET);
         throw ApiException.notFound("Cluster " + name + " could not be found.");
     }
 
     /** {@code PUT /clusters/enable|disable} with {@code {"name", "binary"}}: no cluster of that name exists. */
     @Since(7)
+    @Authorize("clusters:update")
     @PutMapping("/v3/clusters/{action}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String action,
             @RequestBody(required = false) byte[] raw) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.CLUSTERS_UPDATE);
         if (!action.equals("enable") && !action.equals("disable")) {
             throw ApiException.notFound("The resource could not be found.");
         }

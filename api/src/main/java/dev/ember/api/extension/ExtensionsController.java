@@ -2,11 +2,12 @@ package dev.ember.api.extension;
 
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.json.Json;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,6 +34,7 @@ public class ExtensionsController {
         }
     }
 
+    @Authorize(noRule = "Cinder has no rule for the extension list")
     @GetMapping("/v3/extensions")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest.of(http);

@@ -5,6 +5,7 @@ import dev.ember.api.http.Pagination;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -20,6 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class ResourceFiltersController {
 
     @Since(33)
+    @Authorize(noRule = "Cinder has no rule for resource filters")
     @GetMapping("/v3/resource_filters")
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);

@@ -7,9 +7,10 @@ import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Links;
 import dev.ember.api.http.Pagination;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.ActionRules;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.ParameterTypes;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.config.CinderProperties;
@@ -63,6 +64,7 @@ public class GroupSnapshotsController {
     }
 
     @Since(GROUP_SNAPSHOTS)
+    @Authorize("group:create_group_snapshot")
     @PostMapping("/v3/group_snapshots")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
@@ -75,12 +77,14 @@ public class GroupSnapshotsController {
     }
 
     @Since(GROUP_SNAPSHOTS)
+    @Authorize("group:get_all_group_snapshots")
     @GetMapping("/v3/group_snapshots")
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         return list(ApiRequest.of(http), false);
     }
 
     @Since(GROUP_SNAPSHOTS)
+    @Authorize("group:get_all_group_snapshots")
     @GetMapping("/v3/group_snapshots/detail")
     public ResponseEntity<byte[]> detail(HttpServletRequest http) {
         return list(ApiRequest.of(http), true);
@@ -121,6 +125,7 @@ public class GroupSnapshotsController {
     }
 
     @Since(GROUP_SNAPSHOTS)
+    @Authorize("group:get_group_snapshot")
     @GetMapping("/v3/group_snapshots/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -130,6 +135,7 @@ public class GroupSnapshotsController {
     }
 
     @Since(GROUP_SNAPSHOTS)
+    @Authorize("group:delete_group_snapshot")
     @DeleteMapping("/v3/group_snapshots/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -139,6 +145,7 @@ public class GroupSnapshotsController {
     }
 
     @Since(GROUP_SNAPSHOT_RESET_STATUS)
+    @Authorize(byAction = true)
     @PostMapping("/v3/group_snapshots/{id}/action")
     public ResponseEntity<byte[]> action(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -160,7 +167,7 @@ public class GroupSnapshotsController {
                     + " is invalid, valid statuses are: " + dev.ember.api.validation.PythonRepr.tuple(GroupStatus.GROUP_SNAPSHOT) + ".");
         }
         groups.getSnapshot(request.context(), id);
-        Policy.requireAdmin(request, "group:reset_group_snapshot_status");
+        request.authorize(ActionRules.GROUP_SNAPSHOT.get("reset_status"));
         groups.resetSnapshotStatus(request.context(), id, status);
         return Responses.acceptedEmpty();
     }
@@ -192,7 +199,8 @@ public class GroupSnapshotsController {
         node.put("created_at", Timestamps.format(s.createdAt()));
         node.put("name", s.name());
         node.put("description", s.description());
-        if (request.version().atLeast(GROUP_GROUPSNAPSHOT_PROJECT_ID) && request.isAdmin()) {
+        if (request.version().atLeast(GROUP_GROUPSNAPSHOT_PROJECT_ID)
+                && request.allowed("group:group_snapshot_project_attribute")) {
             node.put("project_id", s.projectId());
         }
         return node;

@@ -7,9 +7,9 @@ import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Pagination;
 import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.ParameterTypes;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.config.CinderProperties;
@@ -91,10 +91,10 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize("group:group_types:create")
     @PostMapping("/v3/group_types")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "group:group_types:create");
         JsonNode json = JsonBodies.require(http, body);
         CREATE.validate(json);
         JsonNode t = json.get("group_type");
@@ -116,6 +116,7 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize(noRule = "Cinder has no rule for listing group types; private ones are admin-only in the handler")
     @GetMapping("/v3/group_types")
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
@@ -149,6 +150,7 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize(noRule = "Cinder has no rule for showing a group type; private ones are admin-only in the handler")
     @GetMapping("/v3/group_types/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -166,11 +168,11 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize("group:group_types:update")
     @PutMapping("/v3/group_types/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "group:group_types:update");
         JsonNode json = JsonBodies.require(http, body);
         UPDATE.validate(json);
         JsonNode t = json.get("group_type");
@@ -194,10 +196,10 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize("group:group_types:delete")
     @DeleteMapping("/v3/group_types/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "group:group_types:delete");
         find(id);
         if (!tx.call(() -> types.deleteUnlessInUse(id))) {
             throw ApiException.badRequest("Target group type is still in use.");
@@ -208,10 +210,10 @@ public class GroupTypesController {
     // ----- group specs ---------------------------------------------------------------------------
 
     @Since(GROUP_TYPE)
+    @Authorize("group:group_types_specs:get_all")
     @GetMapping("/v3/group_types/{id}/group_specs")
     public ResponseEntity<byte[]> specsIndex(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "group:group_types_specs:get_all");
         ObjectNode root = Json.object();
         ObjectNode specs = root.putObject("group_specs");
         find(id).specs().forEach(specs::put);
@@ -219,11 +221,11 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize("group:group_types_specs:create")
     @PostMapping("/v3/group_types/{id}/group_specs")
     public ResponseEntity<byte[]> specsCreate(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "group:group_types_specs:create");
         JsonNode json = JsonBodies.require(http, body);
         SPECS_CREATE.validate(json);
         find(id);
@@ -235,10 +237,10 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize("group:group_types_specs:get")
     @GetMapping("/v3/group_types/{id}/group_specs/{key}")
     public ResponseEntity<byte[]> specsShow(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "group:group_types_specs:get");
         Map<String, String> specs = find(id).specs();
         if (!specs.containsKey(key)) {
             throw ApiException.notFound("Group Type " + id + " has no extra spec with key " + key + ".");
@@ -249,11 +251,11 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize("group:group_types_specs:update")
     @PutMapping("/v3/group_types/{id}/group_specs/{key}")
     public ResponseEntity<byte[]> specsUpdate(HttpServletRequest http, @PathVariable String id, @PathVariable String key,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "group:group_types_specs:update");
         JsonNode json = JsonBodies.require(http, body);
         SPECS_UPDATE.validate(json);
         find(id);
@@ -268,10 +270,10 @@ public class GroupTypesController {
     }
 
     @Since(GROUP_TYPE)
+    @Authorize("group:group_types_specs:delete")
     @DeleteMapping("/v3/group_types/{id}/group_specs/{key}")
     public ResponseEntity<byte[]> specsDelete(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "group:group_types_specs:delete");
         find(id);
         if (!types.specs().delete(id, key)) {
             throw ApiException.notFound("Group Type " + id + " has no specs with key " + key + ".");

@@ -8,9 +8,10 @@ import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Links;
 import dev.ember.api.http.Pagination;
 import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.ActionRules;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.ParameterTypes;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.config.CinderProperties;
@@ -104,6 +105,7 @@ public class GroupsController {
     }
 
     @Since(GROUP_VOLUME)
+    @Authorize("group:create")
     @PostMapping("/v3/groups")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
@@ -123,12 +125,14 @@ public class GroupsController {
     }
 
     @Since(GROUP_VOLUME)
+    @Authorize("group:get_all")
     @GetMapping("/v3/groups")
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         return list(ApiRequest.of(http), false);
     }
 
     @Since(GROUP_VOLUME)
+    @Authorize("group:get_all")
     @GetMapping("/v3/groups/detail")
     public ResponseEntity<byte[]> detail(HttpServletRequest http) {
         return list(ApiRequest.of(http), true);
@@ -173,6 +177,7 @@ public class GroupsController {
     }
 
     @Since(GROUP_VOLUME)
+    @Authorize("group:get")
     @GetMapping("/v3/groups/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -184,6 +189,7 @@ public class GroupsController {
     }
 
     @Since(GROUP_VOLUME)
+    @Authorize("group:update")
     @PutMapping("/v3/groups/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -197,6 +203,7 @@ public class GroupsController {
     }
 
     @Since(GROUP_SNAPSHOTS)
+    @Authorize("group:create")
     @PostMapping("/v3/groups/action")
     public ResponseEntity<byte[]> createFromSource(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
@@ -216,6 +223,7 @@ public class GroupsController {
     }
 
     @Since(GROUP_VOLUME)
+    @Authorize(byAction = true)
     @PostMapping("/v3/groups/{id}/action")
     public ResponseEntity<byte[]> action(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -227,6 +235,7 @@ public class GroupsController {
         String action = json.propertyNames().iterator().next();
         switch (action) {
             case "delete" -> {
+                request.authorize(ActionRules.GROUP.get(action));
                 DELETE.validate(json);
                 JsonNode flag = json.get("delete").get("delete-volumes");
                 groups.delete(request.context(), id, flag != null && Params.bool("delete-volumes", flag.asString()));
@@ -247,12 +256,13 @@ public class GroupsController {
                             + "valid status are: " + dev.ember.api.validation.PythonRepr.tuple(GroupStatus.GROUP) + ".");
                 }
                 groups.get(request.context(), id);
-                Policy.requireAdmin(request, "group:reset_status");
+                request.authorize(ActionRules.GROUP.get(action));
                 groups.resetStatus(request.context(), id, status);
                 return Responses.acceptedEmpty();
             }
             case "enable_replication", "disable_replication", "failover_replication", "list_replication_targets" -> {
                 request.requireVersion(GROUP_REPLICATION);
+                request.authorize(ActionRules.GROUP.get(action));
                 groups.get(request.context(), id);
                 throw ApiException.badRequest("Invalid group type: Group " + id + " is not a replication group type.");
             }
@@ -292,7 +302,7 @@ public class GroupsController {
         if (request.version().atLeast(GROUP_REPLICATION)) {
             node.put("replication_status", g.replicationStatus());
         }
-        if (request.version().atLeast(GROUP_GROUPSNAPSHOT_PROJECT_ID) && request.isAdmin()) {
+        if (request.version().atLeast(GROUP_GROUPSNAPSHOT_PROJECT_ID) && request.allowed("group:group_project_attribute")) {
             node.put("project_id", g.projectId());
         }
         return node;

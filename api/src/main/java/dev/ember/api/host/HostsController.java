@@ -4,8 +4,8 @@ import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Pagination;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;
@@ -47,10 +47,10 @@ public class HostsController {
     }
 
     /** Cinder's host list: {@code ?service=} filters by topic, {@code ?zone=} by availability zone. */
+    @Authorize("volume_extension:hosts")
     @GetMapping("/v3/os-hosts")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.HOSTS);
         Map<String, String> params = Pagination.parse(request.query());
         String service = params.get("service");
         String zone = params.get("zone");
@@ -76,10 +76,10 @@ public class HostsController {
         return Responses.ok(body);
     }
 
+    @Authorize("volume_extension:hosts")
     @GetMapping("/v3/os-hosts/{host}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String host) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.HOSTS);
         if (services.find(host, ServiceRepository.VOLUME).isEmpty()) {
             throw ApiException.notFound("Host not found");
         }
@@ -107,11 +107,11 @@ public class HostsController {
      * {@code PUT /os-hosts/{host}} with {@code {"status": "enable"|"disable"}}: sets the admin state of the host's
      * services (the host itself and its {@code host@backend}s) and answers {@code {"host", "status"}}.
      */
+    @Authorize("volume_extension:hosts")
     @PutMapping("/v3/os-hosts/{host}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String host,
             @RequestBody(required = false) byte[] raw) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.HOSTS);
         JsonNode body = JsonBodies.require(http, raw);
         if (!body.isObject()) {
             throw ApiException.malformed();

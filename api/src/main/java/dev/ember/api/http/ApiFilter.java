@@ -1,6 +1,7 @@
 package dev.ember.api.http;
 
 import dev.ember.api.auth.Authenticator;
+import dev.ember.api.policy.PolicyEngine;
 import dev.ember.common.context.CurrentContext;
 import dev.ember.common.context.RequestContext;
 import jakarta.servlet.FilterChain;
@@ -38,10 +39,12 @@ public final class ApiFilter extends OncePerRequestFilter {
             "cgsnapshots", "os-volume-type-access");
 
     private final Authenticator authenticator;
+    private final PolicyEngine policy;
     private final String publicEndpoint;
 
-    public ApiFilter(Authenticator authenticator, String publicEndpoint) {
+    public ApiFilter(Authenticator authenticator, PolicyEngine policy, String publicEndpoint) {
         this.authenticator = authenticator;
+        this.policy = policy;
         this.publicEndpoint = publicEndpoint;
     }
 
@@ -66,7 +69,8 @@ public final class ApiFilter extends OncePerRequestFilter {
                 if (path.equals("/") || path.isEmpty()) {
                     ApiVersion version = negotiate(request, response);
                     request.setAttribute(ApiRequest.ATTRIBUTE,
-                            new ApiRequest(CurrentContext.get(), version, baseUrl(request), false, request.getQueryString()));
+                            new ApiRequest(CurrentContext.get(), version, baseUrl(request), false, request.getQueryString(),
+                                    policy));
                 }
                 chain.doFilter(request, response);
                 return;
@@ -76,6 +80,7 @@ public final class ApiFilter extends OncePerRequestFilter {
             if (context == null) {
                 return;
             }
+            context = context.withAdmin(policy.isAdmin(context));
             CurrentContext.set(context);
             String rest = path.substring("/v3/".length());
             boolean projectInUrl = false;
@@ -89,7 +94,7 @@ public final class ApiFilter extends OncePerRequestFilter {
                 rest = slash < 0 ? "" : rest.substring(slash + 1);
             }
             request.setAttribute(ApiRequest.ATTRIBUTE,
-                    new ApiRequest(context, version, baseUrl(request), projectInUrl, request.getQueryString()));
+                    new ApiRequest(context, version, baseUrl(request), projectInUrl, request.getQueryString(), policy));
             String rewritten = "/v3/" + rest;
             LOG.info("{} {}", request.getMethod(), path + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
             chain.doFilter(projectInUrl ? new Rewritten(request, rewritten) : request, response);

@@ -1,7 +1,10 @@
 package dev.ember.api.http;
 
+import dev.ember.api.policy.PolicyEngine;
 import dev.ember.common.context.RequestContext;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What every controller needs to know about the request it serves: who asks, at which microversion,
@@ -12,8 +15,10 @@ import jakarta.servlet.http.HttpServletRequest;
  * @param baseUrl {@code scheme://host:port}, or {@code public_endpoint} when configured
  * @param projectInUrl whether the request URL carried the project id ({@code /v3/<project>/...})
  * @param query the raw query string, or null
+ * @param policy the rules the caller is checked against
  */
-public record ApiRequest(RequestContext context, ApiVersion version, String baseUrl, boolean projectInUrl, String query) {
+public record ApiRequest(RequestContext context, ApiVersion version, String baseUrl, boolean projectInUrl, String query,
+        PolicyEngine policy) {
 
     public static final String ATTRIBUTE = ApiRequest.class.getName();
 
@@ -37,7 +42,34 @@ public record ApiRequest(RequestContext context, ApiVersion version, String base
 
     /** The same request with another query string (filters taken out for an older microversion). */
     public ApiRequest withQuery(String newQuery) {
-        return new ApiRequest(context, version, baseUrl, projectInUrl, newQuery);
+        return new ApiRequest(context, version, baseUrl, projectInUrl, newQuery, policy);
+    }
+
+    /** Whether Cinder's {@code rule} lets the caller act in its own project (Cinder's default target). */
+    public boolean allowed(String rule) {
+        return policy.allowed(rule, PolicyEngine.credentials(context), PolicyEngine.defaultTarget(context));
+    }
+
+    /** Whether Cinder's {@code rule} lets the caller act on something of {@code projectId} (and {@code userId}). */
+    public boolean allowedOn(String rule, String projectId, String userId) {
+        Map<String, Object> target = new HashMap<>();
+        target.put("project_id", projectId);
+        target.put("user_id", userId);
+        return policy.allowed(rule, PolicyEngine.credentials(context), target);
+    }
+
+    /** {@link #allowed}, or Cinder's 403 {@code Policy doesn't allow <rule> to be performed.} */
+    public void authorize(String rule) {
+        if (!allowed(rule)) {
+            throw ApiException.forbidden("Policy doesn't allow " + rule + " to be performed.");
+        }
+    }
+
+    /** {@link #allowedOn}, or Cinder's 403. */
+    public void authorizeOn(String rule, String projectId, String userId) {
+        if (!allowedOn(rule, projectId, userId)) {
+            throw ApiException.forbidden("Policy doesn't allow " + rule + " to be performed.");
+        }
     }
 
     public boolean isAdmin() {

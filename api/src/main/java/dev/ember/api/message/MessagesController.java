@@ -8,6 +8,7 @@ import dev.ember.api.http.ListRequest;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;
@@ -43,6 +44,7 @@ public class MessagesController {
     }
 
     @Since(3)
+    @Authorize("message:get_all")
     @GetMapping("/v3/messages")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
@@ -64,6 +66,7 @@ public class MessagesController {
     }
 
     @Since(3)
+    @Authorize("message:get")
     @GetMapping("/v3/messages/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -73,6 +76,7 @@ public class MessagesController {
     }
 
     @Since(3)
+    @Authorize("message:delete")
     @DeleteMapping("/v3/messages/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);

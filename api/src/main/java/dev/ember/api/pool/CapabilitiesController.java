@@ -2,8 +2,8 @@ package dev.ember.api.pool;
 
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.json.Json;
 import dev.ember.common.pool.PoolCapabilities;
 import dev.ember.common.pool.PoolRepository;
@@ -34,10 +34,10 @@ public class CapabilitiesController {
         this.pools = pools;
     }
 
+    @Authorize("volume_extension:capabilities")
     @GetMapping("/v3/capabilities/{host}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String host) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.CAPABILITIES);
         var found = services.list(host, ServiceRepository.VOLUME);
         if (found.isEmpty()) {
             throw ApiException.notFound("Can't find service: " + host);

@@ -1,10 +1,10 @@
 package dev.ember.api.pool;
 
 import dev.ember.api.http.ApiRequest;
-import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
-import dev.ember.api.http.Responses;
 import dev.ember.api.http.Pagination;
+import dev.ember.api.http.Params;
+import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;
@@ -46,10 +46,10 @@ public class PoolsController {
         this.properties = properties;
     }
 
+    @Authorize("scheduler_extension:scheduler_stats:get_pools")
     @GetMapping("/v3/scheduler-stats/get_pools")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.POOLS_INDEX);
         Map<String, String> params = Pagination.parse(request.query());
         boolean detail = Params.bool("detail", params.get("detail"));
         String nameFilter = request.version().atLeast(35) ? params.get("name") : null;

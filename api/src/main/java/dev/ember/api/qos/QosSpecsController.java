@@ -6,8 +6,8 @@ import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Links;
 import dev.ember.api.http.Pagination;
 import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
@@ -74,10 +74,10 @@ public class QosSpecsController {
         this.properties = properties;
     }
 
+    @Authorize("volume_extension:qos_specs_manage:get_all")
     @GetMapping("/v3/qos-specs")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "get_all");
         Map<String, String> params = Pagination.parse(request.query());
         String marker = params.remove("marker");
         int limit = Pagination.limit(params, properties.osapiMaxLimit());
@@ -108,10 +108,10 @@ public class QosSpecsController {
         return Responses.ok(root);
     }
 
+    @Authorize("volume_extension:qos_specs_manage:create")
     @PostMapping("/v3/qos-specs")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "create");
         JsonNode json = JsonBodies.require(http, body);
         CREATE.validate(json);
         Map<String, String> specs = specs(json.get("qos_specs"), true);
@@ -127,19 +127,19 @@ public class QosSpecsController {
         return Responses.ok(detail(request, created));
     }
 
+    @Authorize("volume_extension:qos_specs_manage:get")
     @GetMapping("/v3/qos-specs/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "get");
         return Responses.ok(detail(request, find(id)));
     }
 
     /** Sets keys (and {@code consumer}); answers with the body it was given, as Cinder. */
+    @Authorize("volume_extension:qos_specs_manage:update")
     @PutMapping("/v3/qos-specs/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "update");
         JsonNode json = JsonBodies.require(http, body);
         SET.validate(json);
         find(id);
@@ -150,10 +150,10 @@ public class QosSpecsController {
         return Responses.ok(json);
     }
 
+    @Authorize("volume_extension:qos_specs_manage:delete")
     @DeleteMapping("/v3/qos-specs/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "delete");
         boolean force = Params.bool("force", Pagination.parse(request.query()).get("force"));
         find(id);
         if (!qos.delete(id, force)) {
@@ -164,11 +164,11 @@ public class QosSpecsController {
     }
 
     /** Deletes keys in the order given, stopping at the first missing one (which is then a 404), as Cinder. */
+    @Authorize("volume_extension:qos_specs_manage:delete")
     @PutMapping("/v3/qos-specs/{id}/delete_keys")
     public ResponseEntity<byte[]> deleteKeys(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "delete");
         JsonNode json = JsonBodies.require(http, body);
         UNSET.validate(json);
         find(id);
@@ -181,10 +181,10 @@ public class QosSpecsController {
         return Responses.acceptedEmpty();
     }
 
+    @Authorize("volume_extension:qos_specs_manage:get_all")
     @GetMapping("/v3/qos-specs/{id}/associations")
     public ResponseEntity<byte[]> associations(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "get_all");
         find(id);
         ObjectNode root = Json.object();
         var items = root.putArray("qos_associations");
@@ -197,10 +197,10 @@ public class QosSpecsController {
         return Responses.ok(root);
     }
 
+    @Authorize("volume_extension:qos_specs_manage:update")
     @GetMapping("/v3/qos-specs/{id}/associate")
     public ResponseEntity<byte[]> associate(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "update");
         String typeId = typeParam(request);
         find(id);
         var type = types.findById(typeId)
@@ -214,10 +214,10 @@ public class QosSpecsController {
         return Responses.acceptedEmpty();
     }
 
+    @Authorize("volume_extension:qos_specs_manage:update")
     @GetMapping("/v3/qos-specs/{id}/disassociate")
     public ResponseEntity<byte[]> disassociate(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "update");
         String typeId = typeParam(request);
         find(id);
         types.findById(typeId).orElseThrow(() -> ApiException.notFound("Volume type " + typeId + " could not be found."));
@@ -226,10 +226,10 @@ public class QosSpecsController {
         return Responses.acceptedEmpty();
     }
 
+    @Authorize("volume_extension:qos_specs_manage:update")
     @GetMapping("/v3/qos-specs/{id}/disassociate_all")
     public ResponseEntity<byte[]> disassociateAll(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, RULE + "update");
         find(id);
         qos.disassociateAll(id);
         typeCache.invalidate();

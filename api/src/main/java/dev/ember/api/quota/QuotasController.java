@@ -5,8 +5,8 @@ import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Pagination;
 import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.ParameterTypes;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.json.Json;
@@ -62,10 +62,11 @@ public class QuotasController {
         this.quotas = quotas;
     }
 
+    @Authorize("volume_extension:quotas:show")
     @GetMapping("/v3/os-quota-sets/{project}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String project) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdminOrOwner(request, SHOW, project);
+        request.authorizeOn(SHOW, project, null);
         Map<String, String> params = Pagination.parse(request.query());
         boolean usage = params.containsKey("usage") && Params.bool("usage", params.get("usage"));
         ObjectNode set = Json.object();
@@ -83,10 +84,11 @@ public class QuotasController {
         return Responses.ok(wrap("quota_set", set));
     }
 
+    @Authorize("volume_extension:quotas:show")
     @GetMapping("/v3/os-quota-sets/{project}/defaults")
     public ResponseEntity<byte[]> defaults(HttpServletRequest http, @PathVariable String project) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdminOrOwner(request, SHOW, project);
+        request.authorizeOn(SHOW, project, null);
         ObjectNode set = Json.object();
         quotas.defaults().forEach(set::put);
         set.put("id", project);
@@ -97,11 +99,11 @@ public class QuotasController {
      * Sets limits. As Cinder, a limit below what is used is refused only for resources the project already has
      * a limit of its own for ({@code _validate_existing_resource} over {@code defaults=False}).
      */
+    @Authorize("volume_extension:quotas:update")
     @PutMapping("/v3/os-quota-sets/{project}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String project,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, UPDATE);
         JsonNode json = JsonBodies.require(http, body);
         UPDATE_SET.validate(json);
         if (project.length() > 255) {
@@ -129,29 +131,29 @@ public class QuotasController {
     }
 
     /** Cinder's {@code quota_destroy_by_project}: 200 with an empty body. */
+    @Authorize("volume_extension:quotas:delete")
     @DeleteMapping("/v3/os-quota-sets/{project}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String project) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, DELETE);
         quotas.deleteProjectLimits(project);
         return ResponseEntity.ok().contentType(org.springframework.http.MediaType.APPLICATION_JSON).body(new byte[0]);
     }
 
+    @Authorize("volume_extension:quota_classes:get")
     @GetMapping("/v3/os-quota-class-sets/{className}")
     public ResponseEntity<byte[]> showClass(HttpServletRequest http, @PathVariable String className) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, CLASS_GET);
         ObjectNode set = Json.object();
         quotas.classLimits(className).forEach(set::put);
         set.put("id", className);
         return Responses.ok(wrap("quota_class_set", set));
     }
 
+    @Authorize("volume_extension:quota_classes:update")
     @PutMapping("/v3/os-quota-class-sets/{className}")
     public ResponseEntity<byte[]> updateClass(HttpServletRequest http, @PathVariable String className,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, CLASS_UPDATE);
         JsonNode json = JsonBodies.require(http, body);
         UPDATE_CLASS.validate(json);
         List<String> known = quotas.resources();
@@ -177,6 +179,7 @@ public class QuotasController {
      * {@code /v3/limits}: the caller's project (an admin may name another with {@code project_id} from 3.39),
      * absolute limits in Cinder's names and what is used of them.
      */
+    @Authorize("limits_extension:used_limits")
     @GetMapping("/v3/limits")
     public ResponseEntity<byte[]> limits(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);

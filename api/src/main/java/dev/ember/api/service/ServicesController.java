@@ -3,9 +3,10 @@ package dev.ember.api.service;
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
-import dev.ember.api.http.Policy;
-import dev.ember.api.http.Responses;
 import dev.ember.api.http.Pagination;
+import dev.ember.api.http.Responses;
+import dev.ember.api.policy.ActionRules;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.json.Json;
@@ -48,10 +49,10 @@ public class ServicesController {
         this.properties = properties;
     }
 
+    @Authorize("volume_extension:services:index")
     @GetMapping("/v3/os-services")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.SERVICES_INDEX);
         Map<String, String> params = Pagination.parse(request.query());
         Instant now = Timestamps.now();
         Duration downTime = Duration.ofSeconds(properties.serviceDownTime());
@@ -93,6 +94,7 @@ public class ServicesController {
      * binary, status} in Cinder's key order; {@code service} echoes the deprecated key as sent (binary wins).
      * freeze/thaw answer an empty 200 and act on every volume service of the host.
      */
+    @Authorize(byAction = true)
     @PutMapping("/v3/os-services/{action}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String action,
             @RequestBody(required = false) byte[] raw) {
@@ -100,16 +102,16 @@ public class ServicesController {
         JsonNode body = JsonBodies.read(http, raw);
         switch (action) {
             case "enable", "disable", "disable-log-reason" -> {
-                Policy.requireAdmin(request, Policy.SERVICES_UPDATE);
+                request.authorize(ActionRules.SERVICE.get(action));
                 return Responses.ok(setEnabled(action, body == null ? Json.object() : body));
             }
             case "freeze", "thaw" -> {
-                Policy.requireAdmin(request, action.equals("freeze") ? Policy.FREEZE_HOST : Policy.THAW_HOST);
+                request.authorize(ActionRules.SERVICE.get(action));
                 setFrozen(action.equals("freeze"), hostOf(body == null ? Json.object() : body));
                 return Responses.okEmptyHtml();
             }
             default -> {
-                Policy.requireAdmin(request, Policy.SERVICES_UPDATE);
+                request.authorize(ActionRules.SERVICE.get("enable"));
                 throw ApiException.invalidInput("Unknown action");
             }
         }

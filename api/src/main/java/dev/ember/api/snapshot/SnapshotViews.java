@@ -47,7 +47,7 @@ final class SnapshotViews {
         if (request.version().atLeast(65)) {
             node.put("consumes_quota", s.useQuota());
         }
-        if (withExtensions) {
+        if (withExtensions && request.allowed("volume_extension:extended_snapshot_attributes")) {
             node.put("os-extended-snapshot-attributes:project_id", s.projectId());
             node.put("os-extended-snapshot-attributes:progress", s.progress());
         }

@@ -5,13 +5,14 @@ import static dev.ember.api.http.JsonBodies.text;
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
-import dev.ember.api.http.MetadataBodies;
 import dev.ember.api.http.ListFilters;
 import dev.ember.api.http.ListRequest;
+import dev.ember.api.http.MetadataBodies;
 import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.ActionRules;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.snapshot.Snapshot;
 import dev.ember.common.snapshot.SnapshotRepository;
@@ -61,6 +62,7 @@ public class SnapshotsController {
         this.properties = properties;
     }
 
+    @Authorize("volume:create_snapshot")
     @PostMapping("/v3/snapshots")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
@@ -88,11 +90,13 @@ public class SnapshotsController {
         return Responses.accepted(SnapshotViews.wrap(SnapshotViews.detail(request, snapshot, false)));
     }
 
+    @Authorize("volume:get_all_snapshots")
     @GetMapping("/v3/snapshots")
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         return list(ApiRequest.of(http), false);
     }
 
+    @Authorize("volume:get_all_snapshots")
     @GetMapping("/v3/snapshots/detail")
     public ResponseEntity<byte[]> detail(HttpServletRequest http) {
         return list(ApiRequest.of(http), true);
@@ -105,12 +109,14 @@ public class SnapshotsController {
         return Responses.ok(SnapshotViews.list(request, page, detail, list.limit(), count));
     }
 
+    @Authorize("volume:get_snapshot")
     @GetMapping("/v3/snapshots/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
         return Responses.ok(SnapshotViews.wrap(SnapshotViews.detail(request, snapshots.get(request.context(), id), true)));
     }
 
+    @Authorize("volume:update_snapshot")
     @PutMapping("/v3/snapshots/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -130,12 +136,14 @@ public class SnapshotsController {
         return Responses.ok(SnapshotViews.wrap(SnapshotViews.detail(request, snapshot, false)));
     }
 
+    @Authorize("volume:delete_snapshot")
     @DeleteMapping("/v3/snapshots/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         snapshots.delete(ApiRequest.of(http).context(), id, false);
         return Responses.acceptedEmpty();
     }
 
+    @Authorize(byAction = true)
     @PostMapping("/v3/snapshots/{id}/action")
     public ResponseEntity<byte[]> action(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -160,17 +168,18 @@ public class SnapshotsController {
                             + "'unmanaging', 'backing-up', 'restoring').");
                 }
                 snapshots.get(request.context(), id);
-                Policy.requireAdmin(request, "volume_extension:snapshot_admin_actions:reset_status");
+                request.authorize(ActionRules.SNAPSHOT.get(action));
                 snapshots.resetStatus(request.context(), id, wanted);
                 return Responses.emptyJson(202);
             }
             case "os-force_delete" -> {
                 snapshots.get(request.context(), id);
-                Policy.requireAdmin(request, "volume_extension:snapshot_admin_actions:force_delete");
+                request.authorize(ActionRules.SNAPSHOT.get(action));
                 snapshots.delete(request.context(), id, true);
                 return Responses.emptyJson(202);
             }
             case "os-update_snapshot_status" -> {
+                request.authorize(ActionRules.SNAPSHOT.get(action));
                 JsonNode status = value == null ? null : value.get("status");
                 if (status == null || !status.isString()) {
                     throw ApiException.badRequest("Invalid input for field/attribute os-update_snapshot_status. Value: "
@@ -190,11 +199,13 @@ public class SnapshotsController {
 
     // ----- metadata ------------------------------------------------------------------------------
 
+    @Authorize("volume:get_snapshot_metadata")
     @GetMapping("/v3/snapshots/{id}/metadata")
     public ResponseEntity<byte[]> metadataIndex(HttpServletRequest http, @PathVariable String id) {
         return Responses.ok(MetadataBodies.body("metadata", snapshots.metadata(ApiRequest.of(http).context(), id)));
     }
 
+    @Authorize("volume:update_snapshot_metadata")
     @PostMapping("/v3/snapshots/{id}/metadata")
     public ResponseEntity<byte[]> metadataCreate(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -203,6 +214,7 @@ public class SnapshotsController {
                 snapshots.updateMetadata(ApiRequest.of(http).context(), id, metadata, false)));
     }
 
+    @Authorize("volume:update_snapshot_metadata")
     @PutMapping("/v3/snapshots/{id}/metadata")
     public ResponseEntity<byte[]> metadataReplace(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -211,6 +223,7 @@ public class SnapshotsController {
                 snapshots.updateMetadata(ApiRequest.of(http).context(), id, metadata, true)));
     }
 
+    @Authorize("volume:get_snapshot_metadata")
     @GetMapping("/v3/snapshots/{id}/metadata/{key}")
     public ResponseEntity<byte[]> metadataShow(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         Map<String, String> metadata = snapshots.metadata(ApiRequest.of(http).context(), id);
@@ -220,6 +233,7 @@ public class SnapshotsController {
         return Responses.ok(MetadataBodies.body("meta", Map.of(key, metadata.get(key))));
     }
 
+    @Authorize("volume:update_snapshot_metadata")
     @PutMapping("/v3/snapshots/{id}/metadata/{key}")
     public ResponseEntity<byte[]> metadataUpdateKey(HttpServletRequest http, @PathVariable String id,
             @PathVariable String key, @RequestBody(required = false) byte[] body) {
@@ -228,6 +242,7 @@ public class SnapshotsController {
         return Responses.ok(MetadataBodies.body("meta", item));
     }
 
+    @Authorize("volume:delete_snapshot_metadata")
     @DeleteMapping("/v3/snapshots/{id}/metadata/{key}")
     public ResponseEntity<byte[]> metadataDelete(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         snapshots.deleteMetadata(ApiRequest.of(http).context(), id, key);

@@ -11,6 +11,7 @@ import dev.ember.api.http.Links;
 import dev.ember.api.http.Pagination;
 import dev.ember.api.http.Params;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
@@ -81,6 +82,7 @@ public class TransfersController {
 
     // ----- create --------------------------------------------------------------------------------
 
+    @Authorize("volume:create_transfer")
     @PostMapping("/v3/" + LEGACY)
     public ResponseEntity<byte[]> createLegacy(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
@@ -89,6 +91,7 @@ public class TransfersController {
         return create(request, json.get("transfer"), false, false);
     }
 
+    @Authorize("volume:create_transfer")
     @PostMapping("/v3/" + V3)
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
@@ -118,21 +121,25 @@ public class TransfersController {
 
     // ----- list and show -------------------------------------------------------------------------
 
+    @Authorize("volume:get_all_transfers")
     @GetMapping("/v3/" + LEGACY)
     public ResponseEntity<byte[]> indexLegacy(HttpServletRequest http) {
         return list(ApiRequest.of(http), false, false);
     }
 
+    @Authorize("volume:get_all_transfers")
     @GetMapping("/v3/" + LEGACY + "/detail")
     public ResponseEntity<byte[]> detailLegacy(HttpServletRequest http) {
         return list(ApiRequest.of(http), true, false);
     }
 
+    @Authorize("volume:get_all_transfers")
     @GetMapping("/v3/" + V3)
     public ResponseEntity<byte[]> index(HttpServletRequest http) {
         return list(ApiRequest.of(http), false, true);
     }
 
+    @Authorize("volume:get_all_transfers")
     @GetMapping("/v3/" + V3 + "/detail")
     public ResponseEntity<byte[]> detail(HttpServletRequest http) {
         return list(ApiRequest.of(http), true, true);
@@ -215,11 +222,13 @@ public class TransfersController {
         return order.thenComparing("asc".equalsIgnoreCase(keys.get(0).direction()) ? byId : byId.reversed());
     }
 
+    @Authorize("volume:get_transfer")
     @GetMapping("/v3/" + LEGACY + "/{id}")
     public ResponseEntity<byte[]> showLegacy(HttpServletRequest http, @PathVariable String id) {
         return show(http, id);
     }
 
+    @Authorize("volume:get_transfer")
     @GetMapping("/v3/" + V3 + "/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -228,12 +237,14 @@ public class TransfersController {
 
     // ----- accept and delete ---------------------------------------------------------------------
 
+    @Authorize("volume:accept_transfer")
     @PostMapping("/v3/" + LEGACY + "/{id}/accept")
     public ResponseEntity<byte[]> acceptLegacy(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         return accept(http, id, body);
     }
 
+    @Authorize("volume:accept_transfer")
     @PostMapping("/v3/" + V3 + "/{id}/accept")
     public ResponseEntity<byte[]> accept(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -245,11 +256,13 @@ public class TransfersController {
         return Responses.accepted(wrap(summaryView(request, accepted)));
     }
 
+    @Authorize("volume:delete_transfer")
     @DeleteMapping("/v3/" + LEGACY + "/{id}")
     public ResponseEntity<byte[]> deleteLegacy(HttpServletRequest http, @PathVariable String id) {
         return delete(http, id);
     }
 
+    @Authorize("volume:delete_transfer")
     @DeleteMapping("/v3/" + V3 + "/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         transfers.delete(ApiRequest.of(http).context(), id);

@@ -3,9 +3,9 @@ package dev.ember.api.type;
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.json.Json;
 import dev.ember.common.type.VolumeType;
@@ -40,6 +40,7 @@ public class DefaultTypesController {
     }
 
     @Since(value = 62, projectInUrl = false)
+    @Authorize("volume_extension:default_set_or_update")
     @PutMapping("/v3/default-types/{project}")
     public ResponseEntity<byte[]> set(HttpServletRequest http, @PathVariable String project,
             @RequestBody(required = false) byte[] body) {
@@ -49,7 +50,6 @@ public class DefaultTypesController {
         if (!json.has("default_type")) {
             throw ApiException.badRequest("Missing required element 'default_type' in request body.");
         }
-        Policy.requireAdmin(request, "volume_extension:default_set_or_update");
         String wanted = json.get("default_type").get("volume_type").asString();
         VolumeType type = types.findByNameOrId(wanted).orElseThrow(() -> ApiException.badRequest(
                 VolumeTypeRepository.looksLikeUuid(wanted) ? "Volume type " + wanted + " could not be found."
@@ -59,16 +59,17 @@ public class DefaultTypesController {
     }
 
     @Since(value = 62, projectInUrl = false)
+    @Authorize("volume_extension:default_get")
     @GetMapping("/v3/default-types/{project}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String project) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "volume_extension:default_get");
         String typeId = types.projectDefault(project)
                 .orElseThrow(() -> ApiException.notFound("Default type for project " + project + " not found."));
         return Responses.ok(wrap("default_type", view(project, typeId)));
     }
 
     @Since(value = 62, projectInUrl = false)
+    @Authorize("volume_extension:default_get_all")
     @GetMapping("/v3/default-types")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
@@ -82,10 +83,10 @@ public class DefaultTypesController {
     }
 
     @Since(value = 62, projectInUrl = false)
+    @Authorize("volume_extension:default_unset")
     @DeleteMapping("/v3/default-types/{project}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String project) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "volume_extension:default_unset");
         types.deleteProjectDefault(project);
         return ResponseEntity.noContent().build();
     }

@@ -27,13 +27,16 @@ final class TypeViews {
         node.put("name", type.name());
         node.put("is_public", type.isPublic());
         node.put("description", type.description());
-        ObjectNode specs = node.putObject("extra_specs");
-        type.extraSpecs().forEach((k, v) -> {
-            if (request.isAdmin() || USER_VISIBLE.contains(k)) {
-                specs.put(k, v);
-            }
-        });
-        if (request.isAdmin()) {
+        if (request.allowed("volume_extension:access_types_extra_specs")) {
+            boolean sensitive = request.allowed("volume_extension:types_extra_specs:read_sensitive");
+            ObjectNode specs = node.putObject("extra_specs");
+            type.extraSpecs().forEach((k, v) -> {
+                if (sensitive || USER_VISIBLE.contains(k)) {
+                    specs.put(k, v);
+                }
+            });
+        }
+        if (request.allowed("volume_extension:access_types_qos_specs_id")) {
             node.put("qos_specs_id", type.qosSpecsId());
         }
         if (accessAttribute) {

@@ -5,17 +5,18 @@ import static dev.ember.api.http.JsonBodies.text;
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
+import dev.ember.api.http.Pagination;
 import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.ActionRules;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.ParameterTypes;
 import dev.ember.api.validation.Schema;
-import dev.ember.api.http.Pagination;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
-import dev.ember.common.quota.Quotas;
 import dev.ember.common.json.Json;
+import dev.ember.common.quota.Quotas;
 import dev.ember.common.type.VolumeType;
 import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
@@ -38,7 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code /v3/types} and {@code /v3/types/{id}/extra_specs} (Cinder's types, types_manage, types_extra_specs). */
+/** {@code /v3/types} and {@code /v3/types/{id}/extra_specs} (Cinder's types, type management, types_extra_specs). */
 @RestController
 public class TypesController {
 
@@ -98,6 +99,7 @@ public class TypesController {
         }
     }
 
+    @Authorize("volume_extension:type_get_all")
     @GetMapping("/v3/types")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
@@ -120,6 +122,7 @@ public class TypesController {
         return Responses.ok(TypeViews.list(request, all));
     }
 
+    @Authorize("volume_extension:type_get")
     @GetMapping("/v3/types/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -131,10 +134,10 @@ public class TypesController {
         return Responses.ok(TypeViews.wrap(TypeViews.show(request, visible(request, id), true)));
     }
 
+    @Authorize("volume_extension:type_create")
     @PostMapping("/v3/types")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.TYPES_MANAGE);
         JsonNode json = JsonBodies.require(http, body);
         CREATE.validate(json);
         JsonNode t = json.get("volume_type");
@@ -156,11 +159,11 @@ public class TypesController {
         return Responses.ok(TypeViews.wrap(TypeViews.manage(type, true)));
     }
 
+    @Authorize("volume_extension:type_update")
     @PutMapping("/v3/types/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.TYPES_MANAGE);
         JsonNode json = JsonBodies.require(http, body);
         UPDATE.validate(json);
         JsonNode t = json.get("volume_type");
@@ -191,10 +194,10 @@ public class TypesController {
         return Responses.ok(TypeViews.wrap(TypeViews.manage(types.findById(id).orElseThrow(() -> typeNotFound(id)), false)));
     }
 
+    @Authorize("volume_extension:type_delete")
     @DeleteMapping("/v3/types/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.TYPES_MANAGE);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         if (type.name().equals(properties.defaultVolumeType()) || types.isProjectDefault(id)) {
             throw ApiException.badRequest("The volume type " + id + " is a default volume type and cannot be deleted.");
@@ -207,6 +210,7 @@ public class TypesController {
         return Responses.acceptedEmpty();
     }
 
+    @Authorize("volume_extension:types_extra_specs:index")
     @GetMapping("/v3/types/{id}/extra_specs")
     public ResponseEntity<byte[]> listSpecs(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -217,11 +221,11 @@ public class TypesController {
         return Responses.ok(node);
     }
 
+    @Authorize("volume_extension:types_extra_specs:create")
     @PostMapping("/v3/types/{id}/extra_specs")
     public ResponseEntity<byte[]> createSpecs(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.TYPES_EXTRA_SPECS_CREATE);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         JsonNode json = JsonBodies.require(http, body);
         EXTRA_SPECS_CREATE.validate(json);
@@ -231,6 +235,7 @@ public class TypesController {
         return Responses.ok(json);
     }
 
+    @Authorize("volume_extension:types_extra_specs:show")
     @GetMapping("/v3/types/{id}/extra_specs/{key}")
     public ResponseEntity<byte[]> showSpec(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         ApiRequest request = ApiRequest.of(http);
@@ -244,11 +249,11 @@ public class TypesController {
         return Responses.ok(node);
     }
 
+    @Authorize("volume_extension:types_extra_specs:update")
     @PutMapping("/v3/types/{id}/extra_specs/{key}")
     public ResponseEntity<byte[]> updateSpec(HttpServletRequest http, @PathVariable String id, @PathVariable String key,
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.TYPES_EXTRA_SPECS_UPDATE);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         JsonNode json = JsonBodies.require(http, body);
         EXTRA_SPECS_UPDATE.validate(json);
@@ -260,10 +265,10 @@ public class TypesController {
         return Responses.ok(json);
     }
 
+    @Authorize("volume_extension:types_extra_specs:delete")
     @DeleteMapping("/v3/types/{id}/extra_specs/{key}")
     public ResponseEntity<byte[]> deleteSpec(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, Policy.TYPES_EXTRA_SPECS_DELETE);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         refuseIfInUse(type);
         boolean deleted = tx.call(() -> types.deleteExtraSpec(id, key));
@@ -285,10 +290,10 @@ public class TypesController {
 
     // ----- access to private types (cinder/api/contrib/volume_type_access.py) ----------------------
 
+    @Authorize("volume_extension:volume_type_access:get_all_for_type")
     @GetMapping("/v3/types/{id}/os-volume-type-access")
     public ResponseEntity<byte[]> accessList(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "volume_extension:volume_type_access:get_all_for_type");
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         if (type.isPublic()) {
             throw ApiException.notFound("Access list not available for public volume types.");
@@ -311,6 +316,7 @@ public class TypesController {
     }
 
     /** {@code addProjectAccess} / {@code removeProjectAccess} (admin), 202 without a body. */
+    @Authorize(byAction = true)
     @PostMapping("/v3/types/{id}/action")
     public ResponseEntity<byte[]> action(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -323,7 +329,7 @@ public class TypesController {
                     + ". Verify the request body and Content-Type header and try again.");
         }
         String action = add ? "addProjectAccess" : "removeProjectAccess";
-        Policy.requireAdmin(request, "volume_extension:volume_type_access:" + action);
+        request.authorize(ActionRules.TYPE.get(action));
         projectAccess(action).validate(json);
         String project = json.get(action).get("project").asString();
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
@@ -344,28 +350,33 @@ public class TypesController {
     // ----- encryption (cinder/api/contrib/volume_type_encryption.py) -------------------------------
 
     /** No type is encrypted here: encrypted volumes need a key manager (Barbican), which this service does not use. */
+    @Authorize("volume_extension:volume_type_encryption:get")
     @GetMapping("/v3/types/{id}/encryption")
     public ResponseEntity<byte[]> encryption(HttpServletRequest http, @PathVariable String id) {
         visible(ApiRequest.of(http), id);
         return Responses.ok(Json.object());
     }
 
+    @Authorize("volume_extension:volume_type_encryption:get")
     @GetMapping("/v3/types/{id}/encryption/{key}")
     public ResponseEntity<byte[]> encryptionKey(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         visible(ApiRequest.of(http), id);
         throw ApiException.notFound("Volume type encryption for type " + id + " does not exist.");
     }
 
+    @Authorize("volume_extension:volume_type_encryption:create")
     @PostMapping("/v3/types/{id}/encryption")
     public ResponseEntity<byte[]> createEncryption(HttpServletRequest http, @PathVariable String id) {
         return encryptionUnsupported(http, id);
     }
 
+    @Authorize("volume_extension:volume_type_encryption:update")
     @PutMapping("/v3/types/{id}/encryption/{key}")
     public ResponseEntity<byte[]> updateEncryption(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         return encryptionUnsupported(http, id);
     }
 
+    @Authorize("volume_extension:volume_type_encryption:delete")
     @DeleteMapping("/v3/types/{id}/encryption/{key}")
     public ResponseEntity<byte[]> deleteEncryption(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         visible(ApiRequest.of(http), id);
@@ -374,7 +385,6 @@ public class TypesController {
 
     private ResponseEntity<byte[]> encryptionUnsupported(HttpServletRequest http, String id) {
         ApiRequest request = ApiRequest.of(http);
-        Policy.requireAdmin(request, "volume_extension:volume_type_encryption:create");
         types.findById(id).orElseThrow(() -> typeNotFound(id));
         throw ApiException.badRequest("Volume type encryption is not supported: this deployment has no key manager "
                 + "for encrypted volumes.");

@@ -1,5 +1,6 @@
 package dev.ember.api.version;
 
+import dev.ember.api.policy.Authorize;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ public class HealthcheckController {
      * Plain text by default; with {@code Accept: application/json} oslo's non-detailed JSON, which it writes
      * with {@code json.dumps(indent=4, sort_keys=True)}.
      */
+    @Authorize(noRule = "oslo.middleware healthcheck")
     @GetMapping("/healthcheck")
     public ResponseEntity<byte[]> get(@org.springframework.web.bind.annotation.RequestHeader(
             value = "Accept", required = false) String accept) {
@@ -42,6 +44,7 @@ public class HealthcheckController {
                 .body(reason.getBytes(StandardCharsets.UTF_8));
     }
 
+    @Authorize(noRule = "oslo.middleware healthcheck")
     @RequestMapping(path = "/healthcheck", method = RequestMethod.HEAD)
     public ResponseEntity<Void> head() {
         boolean disabled = disableFile != null && Files.exists(disableFile);

@@ -3,6 +3,7 @@ package dev.ember.api.version;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.ApiVersion;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
@@ -18,11 +19,13 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 public class VersionsController {
 
+    @Authorize(noRule = "version discovery is open to anyone")
     @GetMapping("/")
     public ResponseEntity<byte[]> all(HttpServletRequest http) {
         return Responses.json(300, document(ApiRequest.of(http)));
     }
 
+    @Authorize(noRule = "version discovery is open to anyone")
     @GetMapping("/v3/")
     public ResponseEntity<byte[]> v3(HttpServletRequest http) {
         return Responses.ok(document(ApiRequest.of(http)));

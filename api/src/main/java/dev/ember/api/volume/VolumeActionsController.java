@@ -8,14 +8,15 @@ import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.ActionRules;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.ParameterTypes;
-import dev.ember.common.volume.VolumeStatus;
-import java.util.List;
 import dev.ember.api.validation.Schema;
 import dev.ember.common.json.Json;
+import dev.ember.common.volume.VolumeStatus;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -58,16 +59,13 @@ public class VolumeActionsController {
                 }),
                 Map.entry("os-reset_status", (r, id, b) -> {
                     JsonNode reset = b.get("os-reset_status");
-                    Policy.requireAdmin(r, "volume_extension:volume_admin_actions:reset_status");
                     return accepted(() -> volumes.resetStatus(r.context(), id, lower(reset, "status"),
                             lower(reset, "attach_status"), lower(reset, "migration_status")));
                 }),
                 Map.entry("os-force_delete", (r, id, b) -> {
-                    Policy.requireAdmin(r, "volume_extension:volume_admin_actions:force_delete");
                     return accepted(() -> volumes.delete(r.context(), id, false, true));
                 }),
                 Map.entry("os-force_detach", (r, id, b) -> {
-                    Policy.requireAdmin(r, "volume_extension:volume_admin_actions:force_detach");
                     JsonNode d = b.get("os-force_detach");
                     JsonNode connector = d.get("connector");
                     return accepted(() -> attach.forceDetach(r.context(), id,
@@ -164,6 +162,7 @@ public class VolumeActionsController {
             "os-initialize_connection", AttachmentActionSchemas.INITIALIZE_CONNECTION,
             "os-terminate_connection", AttachmentActionSchemas.TERMINATE_CONNECTION);
 
+    @Authorize(byAction = true)
     @PostMapping("/v3/volumes/{id}/action")
     public ResponseEntity<byte[]> action(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -178,6 +177,7 @@ public class VolumeActionsController {
             throw ApiException.badRequest("There is no such action: " + name
                     + ". Verify the request body and Content-Type header and try again.");
         }
+        request.authorize(ActionRules.VOLUME.get(name));
         if (name.equals("os-reset_status")) {
             requireSomeStatus(json.get(name));
         }

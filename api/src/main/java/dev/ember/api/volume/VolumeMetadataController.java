@@ -4,6 +4,7 @@ import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.MetadataBodies;
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.api.validation.ParameterTypes;
 import dev.ember.api.validation.Schema;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,6 +42,7 @@ public class VolumeMetadataController {
         this.volumes = volumes;
     }
 
+    @Authorize("volume:get_volume_metadata")
     @GetMapping("/v3/volumes/{id}/metadata")
     public ResponseEntity<byte[]> index(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -52,6 +54,7 @@ public class VolumeMetadataController {
         return ResponseEntity.status(200).headers(ok.getHeaders()).eTag(MetadataBodies.etag(metadata)).body(ok.getBody());
     }
 
+    @Authorize("volume:create_volume_metadata")
     @PostMapping("/v3/volumes/{id}/metadata")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -62,6 +65,7 @@ public class VolumeMetadataController {
                 volumes.updateMetadata(ApiRequest.of(http).context(), id, metadata, false)));
     }
 
+    @Authorize("volume:update_volume_metadata")
     @PutMapping("/v3/volumes/{id}/metadata")
     public ResponseEntity<byte[]> replace(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -75,6 +79,7 @@ public class VolumeMetadataController {
         return Responses.ok(MetadataBodies.body("metadata", volumes.updateMetadata(request.context(), id, metadata, true)));
     }
 
+    @Authorize("volume:get_volume_metadata")
     @GetMapping("/v3/volumes/{id}/metadata/{key}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         Map<String, String> metadata = volumes.metadata(ApiRequest.of(http).context(), id);
@@ -84,6 +89,7 @@ public class VolumeMetadataController {
         return Responses.ok(MetadataBodies.body("meta", Map.of(key, metadata.get(key))));
     }
 
+    @Authorize("volume:update_volume_metadata")
     @PutMapping("/v3/volumes/{id}/metadata/{key}")
     public ResponseEntity<byte[]> updateKey(HttpServletRequest http, @PathVariable String id, @PathVariable String key,
             @RequestBody(required = false) byte[] body) {
@@ -98,6 +104,7 @@ public class VolumeMetadataController {
         return Responses.ok(MetadataBodies.body("meta", item));
     }
 
+    @Authorize("volume:delete_volume_metadata")
     @DeleteMapping("/v3/volumes/{id}/metadata/{key}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
         volumes.deleteMetadata(ApiRequest.of(http).context(), id, key);

@@ -113,11 +113,18 @@ public final class VolumeViews {
         if (version.atLeast(65)) {
             node.put("consumes_quota", v.useQuota());
         }
-        if (withExtensions && admin) {
-            node.put("os-vol-tenant-attr:tenant_id", v.projectId());
-            node.put("os-vol-mig-status-attr:migstat", v.migrationStatus());
-            node.putNull("os-vol-mig-status-attr:name_id");
-            node.put("os-vol-host-attr:host", v.host());
+        if (withExtensions) {
+            // Cinder's extension controllers check these with the caller's own project as the target.
+            if (request.allowed("volume_extension:volume_tenant_attribute")) {
+                node.put("os-vol-tenant-attr:tenant_id", v.projectId());
+            }
+            if (request.allowed("volume_extension:volume_mig_status_attribute")) {
+                node.put("os-vol-mig-status-attr:migstat", v.migrationStatus());
+                node.putNull("os-vol-mig-status-attr:name_id");
+            }
+            if (request.allowed("volume_extension:volume_host_attribute")) {
+                node.put("os-vol-host-attr:host", v.host());
+            }
         }
         return node;
     }

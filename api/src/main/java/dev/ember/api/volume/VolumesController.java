@@ -9,10 +9,10 @@ import dev.ember.api.http.ListFilters;
 import dev.ember.api.http.ListRequest;
 import dev.ember.api.http.Pagination;
 import dev.ember.api.http.Params;
-import dev.ember.api.http.Policy;
 import dev.ember.api.http.ResourceFilters;
 import dev.ember.api.http.Responses;
 import dev.ember.api.http.Since;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.config.CinderProperties;
 import dev.ember.common.volume.Volume;
@@ -44,6 +44,7 @@ public class VolumesController {
         this.properties = properties;
     }
 
+    @Authorize("volume:create")
     @PostMapping("/v3/volumes")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
@@ -68,11 +69,13 @@ public class VolumesController {
         return Responses.accepted(VolumeViews.wrap(VolumeViews.detail(request, volume, false)));
     }
 
+    @Authorize("volume:get_all")
     @GetMapping("/v3/volumes")
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
         return list(ApiRequest.of(http), false);
     }
 
+    @Authorize("volume:get_all")
     @GetMapping("/v3/volumes/detail")
     public ResponseEntity<byte[]> detail(HttpServletRequest http) {
         return list(ApiRequest.of(http), true);
@@ -80,6 +83,7 @@ public class VolumesController {
 
     /** {@code GET /v3/volumes/summary} (3.12; metadata from 3.36): the caller's volumes, or all for an admin asking. */
     @Since(12)
+    @Authorize("volume:get_all")
     @GetMapping("/v3/volumes/summary")
     public ResponseEntity<byte[]> summary(HttpServletRequest http) {
         ApiRequest request = ApiRequest.of(http);
@@ -97,6 +101,7 @@ public class VolumesController {
         return Responses.ok(root);
     }
 
+    @Authorize("volume:get")
     @GetMapping("/v3/volumes/{id}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -105,6 +110,7 @@ public class VolumesController {
                 volumes.attachedOf(List.of(id)).getOrDefault(id, List.of()))));
     }
 
+    @Authorize("volume:update")
     @PutMapping("/v3/volumes/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
@@ -126,6 +132,7 @@ public class VolumesController {
                 volumes.attachedOf(List.of(id)).getOrDefault(id, List.of()))));
     }
 
+    @Authorize("volume:delete")
     @DeleteMapping("/v3/volumes/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
         ApiRequest request = ApiRequest.of(http);
@@ -134,7 +141,7 @@ public class VolumesController {
         // 3.23: an admin may force the delete of a volume in any status.
         boolean force = request.version().atLeast(23) && Params.bool("force", params.get("force"));
         if (force) {
-            Policy.requireAdmin(request, "volume:force_delete");
+            request.authorize("volume:force_delete");
         }
         volumes.delete(request.context(), id, cascade, force);
         return Responses.acceptedEmpty();

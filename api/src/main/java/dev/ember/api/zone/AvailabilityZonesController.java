@@ -1,6 +1,7 @@
 package dev.ember.api.zone;
 
 import dev.ember.api.http.Responses;
+import dev.ember.api.policy.Authorize;
 import dev.ember.common.json.Json;
 import dev.ember.common.service.ServiceRecord;
 import dev.ember.common.service.ServiceRepository;
@@ -25,6 +26,7 @@ public class AvailabilityZonesController {
         this.services = services;
     }
 
+    @Authorize(noRule = "Cinder has no rule for availability zones")
     @GetMapping("/v3/os-availability-zone")
     public ResponseEntity<byte[]> list() {
         Map<String, Boolean> allDisabled = new LinkedHashMap<>();

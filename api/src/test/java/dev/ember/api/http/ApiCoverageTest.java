@@ -26,16 +26,18 @@ import org.springframework.web.bind.annotation.RestController;
  * not served with the reason ({@code cinder-routes-not-served.tsv}). Fails when the committed file is out of date;
  * {@code -Dember.updateDocs=true} rewrites it.
  */
-class ApiCoverageTest {
+public class ApiCoverageTest {
 
-    record Route(String method, String path, int min, boolean projectless, String handler) {
+    /** One served route and the handler method serving it. */
+    public record Route(String method, String path, int min, boolean projectless, String handler, Method handlerMethod) {
         /** The version documents and the health check: outside microversion negotiation. */
-        boolean versioned() {
+        public boolean versioned() {
             return path.startsWith("/v3/") && path.length() > "/v3/".length();
         }
     }
 
-    static List<Route> routes() throws ClassNotFoundException {
+    /** Every route the API's controllers map, sorted by path and method. */
+    public static List<Route> routes() throws ClassNotFoundException {
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
         scanner.addIncludeFilter(new AnnotationTypeFilter(RestController.class));
         List<Route> routes = new ArrayList<>();
@@ -50,7 +52,7 @@ class ApiCoverageTest {
                 for (String path : mapping.path()) {
                     for (RequestMethod method : mapping.method()) {
                         routes.add(new Route(method.name(), path, since == null ? 0 : since.value(),
-                                since != null && !since.projectInUrl(), type.getSimpleName() + "." + m.getName()));
+                                since != null && !since.projectInUrl(), type.getSimpleName() + "." + m.getName(), m));
                     }
                 }
             }

@@ -116,9 +116,12 @@ public final class CinderOptions {
             supported("keystone_authtoken", name, "keystonemiddleware's " + name + ", used with auth_strategy = keystone.");
         }
         ignored("keystone_authtoken", "memcached_servers", "Validated tokens are cached in the API process itself (Caffeine), not in memcached.");
-        // No policy-file engine yet: Cinder's default admin-or-owner rules are built in (docs/keystone.md).
-        ignored("oslo_policy", "policy_file", "Not read yet: Cinder's default admin-or-owner rules apply.");
-        ignored("oslo_policy", "enforce_scope", "Not read yet: tokens are project-scoped.");
+        supported("oslo_policy", "policy_file", "The policy file (YAML or JSON) overriding Cinder's default rules; a relative "
+                + "name is looked for next to the configuration files, then in /etc/cinder. Re-read when it changes.", "policy.yaml");
+        supported("oslo_policy", "enforce_new_defaults", "Whether only Cinder's persona defaults apply; false also accepts "
+                + "each rule's deprecated check string (readers may then write in their project, as in Zed).", "true");
+        ignored("oslo_policy", "enforce_scope", "Not read: tokens are project-scoped; Cinder's defaults do not check scope.");
+        ignored("oslo_policy", "policy_dirs", "Not read: one policy file only.");
         // Ember's own options (not Cinder's: oslo-config-validator does not know this section).
         supported(EMBER, "redrive_after", "Seconds after which an operation whose message seems lost is sent again.");
         supported(EMBER, "reschedule_after", "Seconds a backend may be down before its unfinished creates are placed elsewhere; 0: twice service_down_time.");

@@ -26,6 +26,12 @@ public final class RoleLauncher {
     /**
      * @param web whether the process serves HTTP (the API, the all-in-one)
      */
+    /**
+     * The directories of the configuration files read, comma-separated: where relative file options (such as
+     * {@code [oslo_policy] policy_file}) are looked for first, as oslo.config does.
+     */
+    public static final String CONFIG_DIRS = "cinder.ember.config-dirs";
+
     public static ConfigurableApplicationContext run(Class<?>[] sources, boolean web, Map<String, Object> roleDefaults,
             String[] args) {
         SpringApplication app = new SpringApplication(sources);
@@ -50,7 +56,10 @@ public final class RoleLauncher {
         CinderConf conf = CinderConf.fromArgs(args);
         if (!conf.files().isEmpty()) {
             StandardEnvironment environment = new StandardEnvironment();
-            environment.getPropertySources().addLast(new MapPropertySource("cinderConf", Map.copyOf(conf.properties())));
+            Map<String, Object> properties = new java.util.HashMap<>(conf.properties());
+            properties.put(CONFIG_DIRS, String.join(",", conf.files().stream()
+                    .map(f -> f.toAbsolutePath().getParent().toString()).distinct().toList()));
+            environment.getPropertySources().addLast(new MapPropertySource("cinderConf", properties));
             app.setEnvironment(environment);
             app.addInitializers(context -> {
                 LOG.info("configuration files {}", conf.files());

@@ -125,6 +125,11 @@ public final class OsloCodec {
         inner.putArray("_context_roles").addAll(context.roles().stream()
                 .map(r -> (JsonNode) Json.mapper().getNodeFactory().stringNode(r)).toList());
         inner.put("_context_read_deleted", "no");
+        RequestContext.Scope scope = context.scope();
+        inner.put("_context_user_domain", scope.userDomainId());
+        inner.put("_context_project_domain", scope.projectDomainId());
+        inner.put("_context_domain", scope.domainId());
+        inner.put("_context_system_scope", scope.systemScope());
     }
 
     private static RequestContext readContext(JsonNode inner) {
@@ -141,7 +146,10 @@ public final class OsloCodec {
                 text(inner, "_context_user_id"),
                 text(inner, "_context_project_id"),
                 admin != null && admin.asBoolean(),
-                roles);
+                roles,
+                new RequestContext.Scope(text(inner, "_context_user_domain"), text(inner, "_context_project_domain"),
+                        text(inner, "_context_domain"), text(inner, "_context_system_scope")),
+                List.of());
     }
 
     private static String text(JsonNode node, String field) {

@@ -12,7 +12,8 @@ class OsloCodecTest {
 
     @Test
     void castsTravelInOslosEnvelopeWithTheirContext() {
-        RequestContext context = new RequestContext("req-1", "req-g", "alice", "p1", false, List.of("member"));
+        RequestContext context = new RequestContext("req-1", "req-g", "alice", "p1", false, List.of("member"),
+                new RequestContext.Scope("default", "default", null, null), List.of());
         var args = Json.object();
         args.put("volume_id", "v1");
         byte[] body = OsloCodec.encode(RpcMessage.cast("create_volume", args, "3.0", context), null);
@@ -22,6 +23,7 @@ class OsloCodecTest {
         assertThat(inner.get("method").asString()).isEqualTo("create_volume");
         assertThat(inner.get("_context_request_id").asString()).isEqualTo("req-1");
         assertThat(inner.get("_context_project_id").asString()).isEqualTo("p1");
+        assertThat(inner.get("_context_project_domain").asString()).isEqualTo("default");
         assertThat(inner.has("_unique_id")).isTrue();
         assertThat(inner.has("_msg_id")).isFalse();
 
