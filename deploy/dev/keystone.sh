@@ -14,7 +14,9 @@
 #   admin / admin          admin of project `admin` (keystone-manage bootstrap; roles admin, member, reader)
 #   cinder / cinder        the service user, admin + service roles in project `service`
 #   member-a / ember       member of project `ember-a`;  reader-a / ember  reader of project `ember-a`
-#   member-b / ember       member of project `ember-b`
+#   member-b / ember       member of project `ember-b`; reader-b / ember  reader of `ember-b`
+#   observer-b / ember     only the non-standard role `observer` in `ember-b` (no Cinder rule lets it in)
+#   nova / nova            the `service` role in project `service`: its token is Nova's X-Service-Token
 # Catalog (region RegionOne): identity at http://127.0.0.1:$KEYSTONE_PORT/v3, `block-storage` at
 # $EMBER_URL/v3 and the legacy `volumev3` at $EMBER_URL/v3/%(project_id)s.
 set -euo pipefail
@@ -118,11 +120,18 @@ entities() {
   ensure user member-a --domain Default --password ember
   ensure user reader-a --domain Default --password ember
   ensure user member-b --domain Default --password ember
+  ensure user reader-b --domain Default --password ember
+  ensure user observer-b --domain Default --password ember
+  ensure user nova --domain Default --password nova
+  ensure role observer
   os role add --project service --user cinder admin
   os role add --project service --user cinder service
   os role add --project ember-a --user member-a member
   os role add --project ember-a --user reader-a reader
   os role add --project ember-b --user member-b member
+  os role add --project ember-b --user reader-b reader
+  os role add --project ember-b --user observer-b observer
+  os role add --project service --user nova service
 }
 
 # The catalog through Keystone's REST API with curl (one admin token; much faster than one CLI run per call).
@@ -173,9 +182,10 @@ setup() {
   install
   write_config
   setup_db
-  if [[ ! -f "$KEYSTONE_STATE/entities" ]]; then
+  # The marker names the entity list's version: a state made by an older list gets the new entities.
+  if [[ ! -f "$KEYSTONE_STATE/entities-2" ]]; then
     with_keystone setup_all
-    touch "$KEYSTONE_STATE/entities"
+    touch "$KEYSTONE_STATE/entities-2"
   fi
 }
 

@@ -122,16 +122,26 @@ public class ApiRole {
                 schedulerRpc, volumeRpc, quotas, tx);
     }
 
+    /** Cinder's attachment-delete protection: on with Keystone, by {@code service_token_roles}. */
+    @Bean
+    public dev.ember.api.attachment.AttachmentGuard attachmentGuard(Environment environment) {
+        if (!"keystone".equals(environment.getProperty("cinder.auth-strategy", "noauth"))) {
+            return dev.ember.api.attachment.AttachmentGuard.OFF;
+        }
+        return new dev.ember.api.attachment.AttachmentGuard(true, Binder.get(environment)
+                .bindOrCreate("cinder.keystone-authtoken", KeystoneAuthtoken.class).serviceTokenRoles());
+    }
+
     @Bean
     public AttachmentApi attachmentApi(VolumeApi volumeApi, VolumeRepository volumes, AttachmentRepository attachments,
-            VolumeRpc volumeRpc, Tx tx) {
-        return new AttachmentApi(volumeApi, volumes, attachments, volumeRpc, tx);
+            VolumeRpc volumeRpc, Tx tx, dev.ember.api.attachment.AttachmentGuard guard) {
+        return new AttachmentApi(volumeApi, volumes, attachments, volumeRpc, tx, guard);
     }
 
     @Bean
     public LegacyAttachApi legacyAttachApi(VolumeApi volumeApi, VolumeRepository volumes,
-            AttachmentRepository attachments, VolumeRpc volumeRpc, Tx tx) {
-        return new LegacyAttachApi(volumeApi, volumes, attachments, volumeRpc, tx);
+            AttachmentRepository attachments, VolumeRpc volumeRpc, Tx tx, dev.ember.api.attachment.AttachmentGuard guard) {
+        return new LegacyAttachApi(volumeApi, volumes, attachments, volumeRpc, tx, guard);
     }
 
     /** Gates routes by their {@link dev.ember.api.http.Since} microversion, then by their policy. */

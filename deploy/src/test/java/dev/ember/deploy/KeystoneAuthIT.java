@@ -39,39 +39,22 @@ import tools.jackson.databind.JsonNode;
 class KeystoneAuthIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Path SCRIPT = Path.of("dev/keystone.sh").toAbsolutePath();
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    private Process keystone;
-    private int keystonePort;
+    private KeystoneServer keystone;
     private InJvmCluster cluster;
     private Http api;
 
-    /** A project-scoped token and the ids Keystone gave with it. */
-    private record Token(String id, String projectId) {
-    }
-
     @BeforeAll
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/keystone-manage")),
-                "Keystone is not installed (deploy/dev/install-test-tools.sh)");
         Cli.assumeInstalled();
-        script(Map.of(), "setup");
-        keystonePort = freePort();
-        Path log = Files.createTempFile("keystone-it", ".log");
-        ProcessBuilder serve = new ProcessBuilder(SCRIPT.toString(), "serve").redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        serve.environment().put("KEYSTONE_PORT", Integer.toString(keystonePort));
-        keystone = serve.start();
-        Await.until("Keystone on port " + keystonePort, WAIT, () -> keystoneAnswers());
-
+        keystone = KeystoneServer.start();
         cluster = new InJvmCluster(Map.of(
                 "cinder.auth-strategy", "keystone",
-                "cinder.keystone-authtoken.auth-url", keystoneUrl() + "/v3",
+                "cinder.keystone-authtoken.auth-url", keystone.url() + "/v3",
                 "cinder.keystone-authtoken.password", "cinder")).startApi().startScheduler("ks-node");
         cluster.startVolume("ks-node", "fake", Map.of("volume_driver", "noop", "volume_backend_name", "fake"));
         api = cluster.http();
-        script(Map.of("KEYSTONE_PORT", Integer.toString(keystonePort)), "catalog", api.base());
+        keystone.catalog(api.base());
     }
 
     @AfterAll
@@ -79,16 +62,15 @@ class KeystoneAuthIT {
         if (cluster != null) {
             cluster.close();
         }
-        if (keystone != null && keystone.isAlive()) {
-            keystone.destroy();
-            keystone.waitFor(10, TimeUnit.SECONDS);
+        if (keystone != null) {
+            keystone.close();
         }
     }
 
     @Test
     @Order(1)
     void aValidTokenNamesTheCallersProject() {
-        Token a = token("member-a", "ember-a");
+        KeystoneServer.Token a = token("member-a", "ember-a");
         Http member = api.as(a.id());
         Http.Response list = member.get("/v3/volumes");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
@@ -107,7 +89,7 @@ class KeystoneAuthIT {
             Http.Response r = caller.get("/v3/volumes");
             assertThat(r.status()).isEqualTo(401);
             assertThat(r.json()).isEqualTo(Json.parse(body));
-            assertThat(r.header("WWW-Authenticate")).isEqualTo("Keystone uri=\"" + keystoneUrl() + "\"");
+            assertThat(r.header("WWW-Authenticate")).isEqualTo("Keystone uri=\"" + keystone.url() + "\"");
         }
     }
 
@@ -139,7 +121,7 @@ class KeystoneAuthIT {
     @Order(4)
     void theOpenstackCliLogsInAndFindsTheApiThroughTheCatalog() {
         Cli cli = Cli.keystone(Map.of(
-                "OS_AUTH_URL", keystoneUrl() + "/v3", "OS_IDENTITY_API_VERSION", "3",
+                "OS_AUTH_URL", keystone.url() + "/v3", "OS_IDENTITY_API_VERSION", "3",
                 "OS_USERNAME", "member-a", "OS_PASSWORD", "ember", "OS_PROJECT_NAME", "ember-a",
                 "OS_USER_DOMAIN_NAME", "Default", "OS_PROJECT_DOMAIN_NAME", "Default", "OS_REGION_NAME", "RegionOne"));
         // `openstack volume create` (OSC 6.0) builds a Glance client even without --image and fails without a
@@ -166,9 +148,8 @@ class KeystoneAuthIT {
         assertThat(cached.get("/v3/volumes").status()).isEqualTo(200);
         Http fresh = api.as(token("reader-a", "ember-a").id());
 
-        keystone.destroy();
-        assertThat(keystone.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(keystoneAnswers()).isFalse();
+        keystone.stop();
+        assertThat(keystone.answers()).isFalse();
 
         assertThat(cached.get("/v3/volumes").status()).isEqualTo(200);
         Http.Response r = fresh.get("/v3/volumes");
@@ -177,57 +158,7 @@ class KeystoneAuthIT {
         assertThat(r.json().get("message").asString()).contains("The Keystone service is temporarily unavailable.");
     }
 
-    private String keystoneUrl() {
-        return "http://127.0.0.1:" + keystonePort;
-    }
-
-    private boolean keystoneAnswers() {
-        try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(keystoneUrl() + "/v3")).timeout(Duration.ofSeconds(2))
-                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Password auth scoped to {@code project} (domain Default), as a user's client does it. */
-    private Token token(String user, String project) {
-        String body = "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": {\"name\": \""
-                + user + "\", \"domain\": {\"name\": \"Default\"}, \"password\": \"" + (user.equals("admin") ? "admin" : "ember")
-                + "\"}}}, \"scope\": {\"project\": {\"name\": \"" + project + "\", \"domain\": {\"name\": \"Default\"}}}}}";
-        try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(keystoneUrl() + "/v3/auth/tokens"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-            return new Token(r.headers().firstValue("X-Subject-Token").orElseThrow(),
-                    Json.parse(r.body()).get("token").get("project").get("id").asString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void script(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(SCRIPT.toString()));
-        command.addAll(List.of(args));
-        File log = Files.createTempFile("keystone-sh", ".log").toFile();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("keystone.sh " + String.join(" ", args)).isTrue();
-        assertThat(p.exitValue()).as("keystone.sh " + String.join(" ", args) + ": " + Files.readString(log.toPath()))
-                .isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private KeystoneServer.Token token(String user, String project) {
+        return keystone.token(user, project);
     }
 }

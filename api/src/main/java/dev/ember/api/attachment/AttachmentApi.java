@@ -42,9 +42,11 @@ public final class AttachmentApi {
     private final AttachmentRepository attachments;
     private final VolumeRpc volumeRpc;
     private final Tx tx;
+    private final AttachmentGuard guard;
 
     public AttachmentApi(VolumeApi volumeApi, VolumeRepository volumes, AttachmentRepository attachments,
-            VolumeRpc volumeRpc, Tx tx) {
+            VolumeRpc volumeRpc, Tx tx, AttachmentGuard guard) {
+        this.guard = guard;
         this.volumeApi = volumeApi;
         this.volumes = volumes;
         this.attachments = attachments;
@@ -208,6 +210,7 @@ public final class AttachmentApi {
     public List<Attachment> delete(RequestContext context, String attachmentId) {
         Attachment attachment = get(context, attachmentId);
         Volume volume = volumeApi.get(context, attachment.volumeId());
+        guard.requireDeletionAllowed(context, attachment);
         if (AttachStatus.RESERVED.equals(attachment.attachStatus()) && !attachment.hasConnection()) {
             if (tx.call(() -> attachments.finishDetach(volume.id(), attachmentId, Set.of(AttachStatus.RESERVED))).isPresent()) {
                 LOG.info("reserved attachment {} of volume {} deleted", attachmentId, volume.id());

@@ -40,9 +40,11 @@ public final class LegacyAttachApi {
     private final AttachmentRepository attachments;
     private final VolumeRpc volumeRpc;
     private final Tx tx;
+    private final AttachmentGuard guard;
 
     public LegacyAttachApi(VolumeApi volumeApi, VolumeRepository volumes, AttachmentRepository attachments,
-            VolumeRpc volumeRpc, Tx tx) {
+            VolumeRpc volumeRpc, Tx tx, AttachmentGuard guard) {
+        this.guard = guard;
         this.volumeApi = volumeApi;
         this.volumes = volumes;
         this.attachments = attachments;
@@ -197,6 +199,7 @@ public final class LegacyAttachApi {
             throw ApiException.invalidVolume("The volume cannot be detached in maintenance mode.");
         }
         requireHostOnBackend(volume);
+        guard.requireDetachAllowed(context, attachments.ofVolume(volumeId), attachmentId);
         volumeRpc.detachVolume(context, volume, attachmentId);
     }
 

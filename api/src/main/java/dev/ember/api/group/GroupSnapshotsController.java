@@ -156,6 +156,7 @@ public class GroupSnapshotsController {
             throw ApiException.badRequest(action == null ? "Malformed request body" : "There is no such action: "
                     + action + ". Verify the request body and Content-Type header and try again.");
         }
+        request.authorize(ActionRules.GROUP_SNAPSHOT.get("reset_status"));
         GroupsController.RESET_STATUS.validate(json);
         String given = json.get("reset_status").get("status").asString();
         String status = given.toLowerCase(Locale.ROOT);
@@ -167,7 +168,6 @@ public class GroupSnapshotsController {
                     + " is invalid, valid statuses are: " + dev.ember.api.validation.PythonRepr.tuple(GroupStatus.GROUP_SNAPSHOT) + ".");
         }
         groups.getSnapshot(request.context(), id);
-        request.authorize(ActionRules.GROUP_SNAPSHOT.get("reset_status"));
         groups.resetSnapshotStatus(request.context(), id, status);
         return Responses.acceptedEmpty();
     }

@@ -233,9 +233,11 @@ public class GroupsController {
             throw ApiException.badRequest("Malformed request body");
         }
         String action = json.propertyNames().iterator().next();
+        if (ActionRules.GROUP.containsKey(action)) {
+            request.authorize(ActionRules.GROUP.get(action));
+        }
         switch (action) {
             case "delete" -> {
-                request.authorize(ActionRules.GROUP.get(action));
                 DELETE.validate(json);
                 JsonNode flag = json.get("delete").get("delete-volumes");
                 groups.delete(request.context(), id, flag != null && Params.bool("delete-volumes", flag.asString()));
@@ -256,13 +258,11 @@ public class GroupsController {
                             + "valid status are: " + dev.ember.api.validation.PythonRepr.tuple(GroupStatus.GROUP) + ".");
                 }
                 groups.get(request.context(), id);
-                request.authorize(ActionRules.GROUP.get(action));
                 groups.resetStatus(request.context(), id, status);
                 return Responses.acceptedEmpty();
             }
             case "enable_replication", "disable_replication", "failover_replication", "list_replication_targets" -> {
                 request.requireVersion(GROUP_REPLICATION);
-                request.authorize(ActionRules.GROUP.get(action));
                 groups.get(request.context(), id);
                 throw ApiException.badRequest("Invalid group type: Group " + id + " is not a replication group type.");
             }

@@ -154,6 +154,9 @@ public class SnapshotsController {
         }
         String action = json.propertyNames().iterator().next();
         JsonNode value = json.get(action);
+        if (ActionRules.SNAPSHOT.containsKey(action)) {
+            request.authorize(ActionRules.SNAPSHOT.get(action));
+        }
         switch (action) {
             case "os-reset_status" -> {
                 JsonNode status = value == null ? null : value.get("status");
@@ -168,18 +171,15 @@ public class SnapshotsController {
                             + "'unmanaging', 'backing-up', 'restoring').");
                 }
                 snapshots.get(request.context(), id);
-                request.authorize(ActionRules.SNAPSHOT.get(action));
                 snapshots.resetStatus(request.context(), id, wanted);
                 return Responses.emptyJson(202);
             }
             case "os-force_delete" -> {
                 snapshots.get(request.context(), id);
-                request.authorize(ActionRules.SNAPSHOT.get(action));
                 snapshots.delete(request.context(), id, true);
                 return Responses.emptyJson(202);
             }
             case "os-update_snapshot_status" -> {
-                request.authorize(ActionRules.SNAPSHOT.get(action));
                 JsonNode status = value == null ? null : value.get("status");
                 if (status == null || !status.isString()) {
                     throw ApiException.badRequest("Invalid input for field/attribute os-update_snapshot_status. Value: "
