@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -39,7 +40,8 @@ public final class KeystoneAuth implements Authenticator {
             .expireAfter(new Expiry<String, KeystoneClient.TokenInfo>() {
                 @Override
                 public long expireAfterCreate(String key, KeystoneClient.TokenInfo info, long now) {
-                    return Math.max(0, Duration.between(Instant.now(), info.expiresAt()).toNanos());
+                    long untilExpiry = Math.max(0, Duration.between(Instant.now(), info.expiresAt()).toNanos());
+                    return Math.min(untilExpiry, TimeUnit.SECONDS.toNanos(config.tokenCacheTime()));
                 }
 
                 @Override

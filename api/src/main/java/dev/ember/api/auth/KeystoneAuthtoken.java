@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param projectDomainName the service project's domain
  * @param serviceTokenRoles roles an {@code X-Service-Token} must carry one of
  * @param serviceTokenRolesRequired whether a service token without one of those roles is rejected
+ * @param tokenCacheTime seconds a validated token is trusted before it is validated again (so a token revoked in
+ *     Keystone stops working within this time), or until it expires if sooner
  */
 @ConfigurationProperties(prefix = "cinder.keystone-authtoken")
 public record KeystoneAuthtoken(
@@ -29,7 +31,8 @@ public record KeystoneAuthtoken(
         @DefaultValue("Default") String userDomainName,
         @DefaultValue("Default") String projectDomainName,
         @DefaultValue("service") List<String> serviceTokenRoles,
-        @DefaultValue("false") boolean serviceTokenRolesRequired) {
+        @DefaultValue("false") boolean serviceTokenRolesRequired,
+        @DefaultValue("300") int tokenCacheTime) {
 
     public KeystoneAuthtoken {
         authUrl = authUrl.replaceAll("/+$", "").replaceAll("/v3$", "");

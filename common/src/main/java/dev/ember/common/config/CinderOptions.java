@@ -112,7 +112,7 @@ public final class CinderOptions {
         ignored("oslo_concurrency", "lock_path", "Ember takes no file locks; state changes are compare-and-swap updates.");
         for (String name : List.of("www_authenticate_uri", "auth_url", "auth_type", "username", "password",
                 "project_name", "user_domain_name", "project_domain_name", "service_token_roles",
-                "service_token_roles_required")) {
+                "service_token_roles_required", "token_cache_time")) {
             supported("keystone_authtoken", name, "keystonemiddleware's " + name + ", used with auth_strategy = keystone.");
         }
         ignored("keystone_authtoken", "memcached_servers", "Validated tokens are cached in the API process itself (Caffeine), not in memcached.");

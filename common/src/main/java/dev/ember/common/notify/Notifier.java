@@ -131,6 +131,10 @@ public final class Notifier implements AutoCloseable {
             message.put("_context_tenant", context.projectId());
             message.put("_context_is_admin", context.isAdmin());
             message.put("_context_roles", context.roles());
+            message.put("_context_user_domain", context.scope().userDomainId());
+            message.put("_context_project_domain", context.scope().projectDomainId());
+            message.put("_context_domain", context.scope().domainId());
+            message.put("_context_system_scope", context.scope().systemScope());
         }
         message.put("message_id", UUID.randomUUID().toString());
         message.put("publisher_id", publisherId);
