@@ -112,6 +112,14 @@ final class KeystoneServer implements AutoCloseable {
         }
     }
 
+    /** Revokes {@code token} in Keystone ({@code DELETE /v3/auth/tokens}), as an admin's logout of it. */
+    void revoke(String adminToken, String token) throws Exception {
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url() + "/v3/auth/tokens"))
+                .header("X-Auth-Token", adminToken).header("X-Subject-Token", token).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+    }
+
     /** Whether Keystone answers its version document. */
     boolean answers() {
         try {
