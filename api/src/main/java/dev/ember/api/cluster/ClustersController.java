@@ -28,7 +28,6 @@ public class ClustersController {
     @Authorize("clusters:get_all")
     @GetMapping({"/v3/clusters", "/v3/clusters/detail"})
     public ResponseEntity<byte[]> list(HttpServletRequest http) {
-        ApiRequest request = ApiRequest.of(http);
         var body = Json.object();
         body.putArray("clusters");
         return Responses.ok(body);
@@ -38,7 +37,6 @@ public class ClustersController {
     @Authorize("clusters:get")
     @GetMapping("/v3/clusters/{name}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String name) {
-        ApiRequest request = ApiRequest.of(http);
         throw ApiException.notFound("Cluster " + name + " could not be found.");
     }
 

@@ -199,7 +199,6 @@ public class GroupTypesController {
     @Authorize("group:group_types:delete")
     @DeleteMapping("/v3/group_types/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
-        ApiRequest request = ApiRequest.of(http);
         find(id);
         if (!tx.call(() -> types.deleteUnlessInUse(id))) {
             throw ApiException.badRequest("Target group type is still in use.");
@@ -213,7 +212,6 @@ public class GroupTypesController {
     @Authorize("group:group_types_specs:get_all")
     @GetMapping("/v3/group_types/{id}/group_specs")
     public ResponseEntity<byte[]> specsIndex(HttpServletRequest http, @PathVariable String id) {
-        ApiRequest request = ApiRequest.of(http);
         ObjectNode root = Json.object();
         ObjectNode specs = root.putObject("group_specs");
         find(id).specs().forEach(specs::put);
@@ -225,7 +223,6 @@ public class GroupTypesController {
     @PostMapping("/v3/group_types/{id}/group_specs")
     public ResponseEntity<byte[]> specsCreate(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         SPECS_CREATE.validate(json);
         find(id);
@@ -240,7 +237,6 @@ public class GroupTypesController {
     @Authorize("group:group_types_specs:get")
     @GetMapping("/v3/group_types/{id}/group_specs/{key}")
     public ResponseEntity<byte[]> specsShow(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
-        ApiRequest request = ApiRequest.of(http);
         Map<String, String> specs = find(id).specs();
         if (!specs.containsKey(key)) {
             throw ApiException.notFound("Group Type " + id + " has no extra spec with key " + key + ".");
@@ -255,7 +251,6 @@ public class GroupTypesController {
     @PutMapping("/v3/group_types/{id}/group_specs/{key}")
     public ResponseEntity<byte[]> specsUpdate(HttpServletRequest http, @PathVariable String id, @PathVariable String key,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         SPECS_UPDATE.validate(json);
         find(id);
@@ -273,7 +268,6 @@ public class GroupTypesController {
     @Authorize("group:group_types_specs:delete")
     @DeleteMapping("/v3/group_types/{id}/group_specs/{key}")
     public ResponseEntity<byte[]> specsDelete(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
-        ApiRequest request = ApiRequest.of(http);
         find(id);
         if (!types.specs().delete(id, key)) {
             throw ApiException.notFound("Group Type " + id + " has no specs with key " + key + ".");
@@ -294,7 +288,7 @@ public class GroupTypesController {
         node.put("name", t.name());
         node.put("description", t.description());
         node.put("is_public", t.isPublic());
-        if (request.isAdmin()) {
+        if (request.allowed("group:access_group_types_specs")) {
             ObjectNode specs = node.putObject("group_specs");
             t.specs().forEach(specs::put);
         }

@@ -79,7 +79,6 @@ public class HostsController {
     @Authorize("volume_extension:hosts")
     @GetMapping("/v3/os-hosts/{host}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String host) {
-        ApiRequest request = ApiRequest.of(http);
         if (services.find(host, ServiceRepository.VOLUME).isEmpty()) {
             throw ApiException.notFound("Host not found");
         }
@@ -111,7 +110,6 @@ public class HostsController {
     @PutMapping("/v3/os-hosts/{host}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String host,
             @RequestBody(required = false) byte[] raw) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode body = JsonBodies.require(http, raw);
         if (!body.isObject()) {
             throw ApiException.malformed();

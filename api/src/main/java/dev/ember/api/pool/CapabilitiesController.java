@@ -1,7 +1,6 @@
 package dev.ember.api.pool;
 
 import dev.ember.api.http.ApiException;
-import dev.ember.api.http.ApiRequest;
 import dev.ember.api.http.Responses;
 import dev.ember.api.policy.Authorize;
 import dev.ember.common.json.Json;
@@ -37,7 +36,6 @@ public class CapabilitiesController {
     @Authorize("volume_extension:capabilities")
     @GetMapping("/v3/capabilities/{host}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String host) {
-        ApiRequest request = ApiRequest.of(http);
         var found = services.list(host, ServiceRepository.VOLUME);
         if (found.isEmpty()) {
             throw ApiException.notFound("Can't find service: " + host);

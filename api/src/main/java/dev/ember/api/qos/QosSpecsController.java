@@ -42,8 +42,6 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 public class QosSpecsController {
 
-    private static final String RULE = "volume_extension:qos_specs_manage:";
-
     private static final Schema CREATE = Schema.of().type("object")
             .property("qos_specs", Schema.of().type("object")
                     .property("name", dev.ember.api.validation.ParameterTypes.nameSkipLeadingTrailingSpaces())
@@ -139,7 +137,6 @@ public class QosSpecsController {
     @PutMapping("/v3/qos-specs/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         SET.validate(json);
         find(id);
@@ -168,7 +165,6 @@ public class QosSpecsController {
     @PutMapping("/v3/qos-specs/{id}/delete_keys")
     public ResponseEntity<byte[]> deleteKeys(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         UNSET.validate(json);
         find(id);
@@ -184,7 +180,6 @@ public class QosSpecsController {
     @Authorize("volume_extension:qos_specs_manage:get_all")
     @GetMapping("/v3/qos-specs/{id}/associations")
     public ResponseEntity<byte[]> associations(HttpServletRequest http, @PathVariable String id) {
-        ApiRequest request = ApiRequest.of(http);
         find(id);
         ObjectNode root = Json.object();
         var items = root.putArray("qos_associations");
@@ -229,7 +224,6 @@ public class QosSpecsController {
     @Authorize("volume_extension:qos_specs_manage:update")
     @GetMapping("/v3/qos-specs/{id}/disassociate_all")
     public ResponseEntity<byte[]> disassociateAll(HttpServletRequest http, @PathVariable String id) {
-        ApiRequest request = ApiRequest.of(http);
         find(id);
         qos.disassociateAll(id);
         typeCache.invalidate();

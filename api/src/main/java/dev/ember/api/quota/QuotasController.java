@@ -36,10 +36,6 @@ import tools.jackson.databind.node.ObjectNode;
 public class QuotasController {
 
     static final String SHOW = "volume_extension:quotas:show";
-    static final String UPDATE = "volume_extension:quotas:update";
-    static final String DELETE = "volume_extension:quotas:delete";
-    static final String CLASS_GET = "volume_extension:quota_classes";
-    static final String CLASS_UPDATE = "volume_extension:quota_classes:update";
     static final String USED_LIMITS = "limits_extension:used_limits";
 
     /** Keys a quota set may carry that are not resources ({@code NON_QUOTA_KEYS}). */
@@ -103,7 +99,6 @@ public class QuotasController {
     @PutMapping("/v3/os-quota-sets/{project}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String project,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         UPDATE_SET.validate(json);
         if (project.length() > 255) {
@@ -134,7 +129,6 @@ public class QuotasController {
     @Authorize("volume_extension:quotas:delete")
     @DeleteMapping("/v3/os-quota-sets/{project}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String project) {
-        ApiRequest request = ApiRequest.of(http);
         quotas.deleteProjectLimits(project);
         return ResponseEntity.ok().contentType(org.springframework.http.MediaType.APPLICATION_JSON).body(new byte[0]);
     }
@@ -142,7 +136,6 @@ public class QuotasController {
     @Authorize("volume_extension:quota_classes:get")
     @GetMapping("/v3/os-quota-class-sets/{className}")
     public ResponseEntity<byte[]> showClass(HttpServletRequest http, @PathVariable String className) {
-        ApiRequest request = ApiRequest.of(http);
         ObjectNode set = Json.object();
         quotas.classLimits(className).forEach(set::put);
         set.put("id", className);
@@ -153,7 +146,6 @@ public class QuotasController {
     @PutMapping("/v3/os-quota-class-sets/{className}")
     public ResponseEntity<byte[]> updateClass(HttpServletRequest http, @PathVariable String className,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         UPDATE_CLASS.validate(json);
         List<String> known = quotas.resources();

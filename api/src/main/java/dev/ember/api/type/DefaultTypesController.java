@@ -62,7 +62,6 @@ public class DefaultTypesController {
     @Authorize("volume_extension:default_get")
     @GetMapping("/v3/default-types/{project}")
     public ResponseEntity<byte[]> show(HttpServletRequest http, @PathVariable String project) {
-        ApiRequest request = ApiRequest.of(http);
         String typeId = types.projectDefault(project)
                 .orElseThrow(() -> ApiException.notFound("Default type for project " + project + " not found."));
         return Responses.ok(wrap("default_type", view(project, typeId)));
@@ -86,7 +85,6 @@ public class DefaultTypesController {
     @Authorize("volume_extension:default_unset")
     @DeleteMapping("/v3/default-types/{project}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String project) {
-        ApiRequest request = ApiRequest.of(http);
         types.deleteProjectDefault(project);
         return ResponseEntity.noContent().build();
     }

@@ -137,7 +137,6 @@ public class TypesController {
     @Authorize("volume_extension:type_create")
     @PostMapping("/v3/types")
     public ResponseEntity<byte[]> create(HttpServletRequest http, @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         CREATE.validate(json);
         JsonNode t = json.get("volume_type");
@@ -163,7 +162,6 @@ public class TypesController {
     @PutMapping("/v3/types/{id}")
     public ResponseEntity<byte[]> update(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
         UPDATE.validate(json);
         JsonNode t = json.get("volume_type");
@@ -197,7 +195,6 @@ public class TypesController {
     @Authorize("volume_extension:type_delete")
     @DeleteMapping("/v3/types/{id}")
     public ResponseEntity<byte[]> delete(HttpServletRequest http, @PathVariable String id) {
-        ApiRequest request = ApiRequest.of(http);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         if (type.name().equals(properties.defaultVolumeType()) || types.isProjectDefault(id)) {
             throw ApiException.badRequest("The volume type " + id + " is a default volume type and cannot be deleted.");
@@ -225,7 +222,6 @@ public class TypesController {
     @PostMapping("/v3/types/{id}/extra_specs")
     public ResponseEntity<byte[]> createSpecs(HttpServletRequest http, @PathVariable String id,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         JsonNode json = JsonBodies.require(http, body);
         EXTRA_SPECS_CREATE.validate(json);
@@ -253,7 +249,6 @@ public class TypesController {
     @PutMapping("/v3/types/{id}/extra_specs/{key}")
     public ResponseEntity<byte[]> updateSpec(HttpServletRequest http, @PathVariable String id, @PathVariable String key,
             @RequestBody(required = false) byte[] body) {
-        ApiRequest request = ApiRequest.of(http);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         JsonNode json = JsonBodies.require(http, body);
         EXTRA_SPECS_UPDATE.validate(json);
@@ -268,7 +263,6 @@ public class TypesController {
     @Authorize("volume_extension:types_extra_specs:delete")
     @DeleteMapping("/v3/types/{id}/extra_specs/{key}")
     public ResponseEntity<byte[]> deleteSpec(HttpServletRequest http, @PathVariable String id, @PathVariable String key) {
-        ApiRequest request = ApiRequest.of(http);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         refuseIfInUse(type);
         boolean deleted = tx.call(() -> types.deleteExtraSpec(id, key));
@@ -293,7 +287,6 @@ public class TypesController {
     @Authorize("volume_extension:volume_type_access:get_all_for_type")
     @GetMapping("/v3/types/{id}/os-volume-type-access")
     public ResponseEntity<byte[]> accessList(HttpServletRequest http, @PathVariable String id) {
-        ApiRequest request = ApiRequest.of(http);
         VolumeType type = types.findById(id).orElseThrow(() -> typeNotFound(id));
         if (type.isPublic()) {
             throw ApiException.notFound("Access list not available for public volume types.");
@@ -384,7 +377,6 @@ public class TypesController {
     }
 
     private ResponseEntity<byte[]> encryptionUnsupported(HttpServletRequest http, String id) {
-        ApiRequest request = ApiRequest.of(http);
         types.findById(id).orElseThrow(() -> typeNotFound(id));
         throw ApiException.badRequest("Volume type encryption is not supported: this deployment has no key manager "
                 + "for encrypted volumes.");

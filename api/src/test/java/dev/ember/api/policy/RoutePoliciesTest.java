@@ -109,6 +109,7 @@ class RoutePoliciesTest {
         {"volume_extension:access_types_extra_specs", "`extra_specs` in volume types"},
         {"volume_extension:types_extra_specs:read_sensitive", "extra specs other than the user-visible ones"},
         {"volume_extension:access_types_qos_specs_id", "`qos_specs_id` in volume types"},
+        {"group:access_group_types_specs", "`group_specs` in group types"},
         {"group:group_project_attribute", "`project_id` in groups (3.58+)"},
         {"group:group_snapshot_project_attribute", "`project_id` in group snapshots (3.58+)"},
         {"volume:force_delete", "`DELETE /v3/volumes/{id}` with `force` (3.23+)"},
