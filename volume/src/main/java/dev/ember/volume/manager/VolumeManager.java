@@ -174,8 +174,8 @@ public final class VolumeManager {
     /**
      * After the creates' compare-and-swaps: a volume whose row has meanwhile left this backend (the re-drive took
      * it back and placed it elsewhere, or into {@code error}, or the API deleted it as a volume without a host)
-     * or is being deleted (a forced delete of a creating volume may have run before the storage existed) must not
-     * keep the storage this create just made; nothing else would ever remove it.
+     * or was force-deleted while still creating must not keep the storage this create just made; nothing else
+     * would ever remove it ({@link #holdsStorage}).
      */
     private void removeStorageOfVolumesGone(List<Volume> made) {
         if (made.isEmpty()) {
@@ -226,9 +226,15 @@ public final class VolumeManager {
         }
     }
 
-    /** Whether this backend should keep a volume's storage: its row is live, placed here and not being deleted. */
+    /**
+     * Whether this backend should keep a volume's storage: its row is live and placed here, and unless a create
+     * of it landed ({@code launched_at} set), not being deleted. A volume deleted after it was created is the
+     * delete's to remove (it runs under the same lock, after any create); a forced delete of a volume still
+     * {@code creating} may have run before the storage existed, and then only the create can remove it.
+     */
     private boolean holdsStorage(Volume row) {
-        return row != null && backend.equals(row.backend()) && !VolumeStatus.DELETING.equals(row.status());
+        return row != null && backend.equals(row.backend())
+                && !(VolumeStatus.DELETING.equals(row.status()) && row.launchedAt() == null);
     }
 
     /**
