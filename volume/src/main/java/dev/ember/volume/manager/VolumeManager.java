@@ -181,7 +181,14 @@ public final class VolumeManager {
         if (made.isEmpty()) {
             return;
         }
-        Map<String, Volume> now = volumes.findManyWithoutMetadata(made.stream().map(Volume::id).toList());
+        Map<String, Volume> now;
+        try {
+            now = volumes.findManyWithoutMetadata(made.stream().map(Volume::id).toList());
+        } catch (RuntimeException e) {
+            // The outcomes are written; a volume the re-drive took back is in abandoned_storage anyway.
+            LOG.warn("cannot re-read {} created volume(s) on {}: {}", made.size(), backend, e.getMessage());
+            return;
+        }
         for (Volume volume : made) {
             if (!holdsStorage(now.get(volume.id()))) {
                 removeIfGone(volume.id(), spec(volume));
