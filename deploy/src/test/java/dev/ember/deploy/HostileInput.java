@@ -103,6 +103,11 @@ final class HostileInput {
         TABLES.put("default_volume_types", "SELECT COUNT(*) FROM default_volume_types");
         TABLES.put("services disabled or frozen", "SELECT COUNT(*) FROM services WHERE disabled = TRUE OR frozen = TRUE");
         TABLES.put("pools allocated", "SELECT COALESCE(SUM(allocated_capacity_gb), 0) FROM pools");
+        TABLES.put("groups", "SELECT COUNT(*) FROM `groups` WHERE deleted = FALSE");
+        TABLES.put("group_snapshots", "SELECT COUNT(*) FROM group_snapshots WHERE deleted = FALSE");
+        TABLES.put("transfers", "SELECT COUNT(*) FROM transfers WHERE deleted = FALSE");
+        TABLES.put("group_types", "SELECT COUNT(*) FROM group_types");
+        TABLES.put("group_type_specs", "SELECT COUNT(*) FROM group_type_specs");
     }
 
     private static final Pattern ROW = Pattern.compile("^\\| (GET|POST|PUT|DELETE|HEAD|PATCH) \\| `([^`]+)`");
@@ -187,6 +192,30 @@ final class HostileInput {
         String qos = http.post("/v3/" + PROJECT + "/qos-specs", "{\"qos_specs\": {\"name\": \"hostile-qos-" + UUID.randomUUID()
                 + "\", \"consumer\": \"front-end\"}}").json().get("qos_specs").get("id").asString();
         fixtures.put("qos-specs", qos);
+        // A group type, an (empty) group with a group snapshot, and a transfer offer of a volume of its own: the
+        // routes of groups and transfers get real ids too, and the leak check sees what the run leaves of them.
+        Http g = http.withVersion("3.14");
+        String groupType = g.post("/v3/" + PROJECT + "/group_types", "{\"group_type\": {\"name\": \"hostile-group-type-"
+                + UUID.randomUUID() + "\"}}").json().get("group_type").get("id").asString();
+        fixtures.put("group_types", groupType);
+        String group = g.post("/v3/" + PROJECT + "/groups", "{\"group\": {\"name\": \"hostile-group\", \"group_type\": \""
+                + groupType + "\", \"volume_types\": [\"" + type + "\"]}}").json().get("group").get("id").asString();
+        Await.until("fixture group available", wait,
+                () -> g.get("/v3/" + PROJECT + "/groups/" + group).body().contains("\"available\""));
+        fixtures.put("groups", group);
+        String groupSnapshot = g.post("/v3/" + PROJECT + "/group_snapshots", "{\"group_snapshot\": {\"group_id\": \""
+                + group + "\"}}").json().get("group_snapshot").get("id").asString();
+        Await.until("fixture group snapshot available", wait,
+                () -> g.get("/v3/" + PROJECT + "/group_snapshots/" + groupSnapshot).body().contains("\"available\""));
+        fixtures.put("group_snapshots", groupSnapshot);
+        String offered = http.post("/v3/" + PROJECT + "/volumes", "{\"volume\": {\"size\": 1, \"name\": \"hostile-offered\"}}")
+                .json().get("volume").get("id").asString();
+        Await.until("fixture volume to offer available", wait,
+                () -> http.get("/v3/" + PROJECT + "/volumes/" + offered).body().contains("\"available\""));
+        String transfer = http.post("/v3/" + PROJECT + "/volume-transfers", "{\"transfer\": {\"volume_id\": \"" + offered
+                + "\"}}").json().get("transfer").get("id").asString();
+        fixtures.put("volume-transfers", transfer);
+        fixtures.put("os-volume-transfer", transfer);
     }
 
     /** Sends {@code count} generated requests (a few of them concurrent double deletes). */
@@ -636,12 +665,32 @@ final class HostileInput {
 
     // ----- leaving the target as found ----------------------------------------------------------------------
 
-    /** Deletes everything in the suite's project and the types and QoS specs it made, through the API. */
-    void cleanUp(java.time.Duration wait, java.util.function.Predicate<String> ownType, java.util.function.Predicate<String> ownQos) {
+    /**
+     * Deletes everything in the suite's project (attachments, transfers, group snapshots, snapshots, groups with
+     * their volumes, volumes) and the volume types, group types and QoS specs it made, through the API.
+     */
+    void cleanUp(java.time.Duration wait, java.util.function.Predicate<String> ownType, java.util.function.Predicate<String> ownQos,
+            java.util.function.Predicate<String> ownGroupType) {
         Http a = http.withVersion("3.44");
         for (JsonNode at : a.get("/v3/" + PROJECT + "/attachments").json().path("attachments")) {
             a.delete("/v3/" + PROJECT + "/attachments/" + at.get("id").asString());
         }
+        // Offers first (a volume awaiting a transfer cannot be deleted), then group snapshots (their snapshots
+        // cannot be deleted one by one).
+        for (JsonNode t : http.get("/v3/" + PROJECT + "/volume-transfers").json().path("transfers")) {
+            http.delete("/v3/" + PROJECT + "/volume-transfers/" + t.get("id").asString());
+        }
+        Http g = http.withVersion("3.14");
+        for (JsonNode gs : g.get("/v3/" + PROJECT + "/group_snapshots").json().path("group_snapshots")) {
+            String id = gs.get("id").asString();
+            if (g.delete("/v3/" + PROJECT + "/group_snapshots/" + id).status() == 400) {
+                g.withVersion("3.19").post("/v3/" + PROJECT + "/group_snapshots/" + id + "/action",
+                        "{\"reset_status\": {\"status\": \"available\"}}");
+                g.delete("/v3/" + PROJECT + "/group_snapshots/" + id);
+            }
+        }
+        Await.until("group snapshots gone", wait,
+                () -> g.get("/v3/" + PROJECT + "/group_snapshots").json().path("group_snapshots").isEmpty());
         for (JsonNode s : http.get("/v3/" + PROJECT + "/snapshots").json().path("snapshots")) {
             String id = s.get("id").asString();
             if (http.delete("/v3/" + PROJECT + "/snapshots/" + id).status() == 400) {
@@ -649,6 +698,17 @@ final class HostileInput {
             }
         }
         Await.until("snapshots gone", wait, () -> http.get("/v3/" + PROJECT + "/snapshots").json().path("snapshots").isEmpty());
+        // Groups with their volumes (a volume in a group cannot be deleted on its own).
+        Http groups = http.withVersion("3.20");
+        for (JsonNode group : groups.get("/v3/" + PROJECT + "/groups").json().path("groups")) {
+            String action = "/v3/" + PROJECT + "/groups/" + group.get("id").asString() + "/action";
+            String delete = "{\"delete\": {\"delete-volumes\": true}}";
+            if (groups.post(action, delete).status() == 400) {
+                groups.post(action, "{\"reset_status\": {\"status\": \"available\"}}");
+                groups.post(action, delete);
+            }
+        }
+        Await.until("groups gone", wait, () -> g.get("/v3/" + PROJECT + "/groups").json().path("groups").isEmpty());
         for (JsonNode v : http.get("/v3/" + PROJECT + "/volumes").json().path("volumes")) {
             String id = v.get("id").asString();
             if (http.delete("/v3/" + PROJECT + "/volumes/" + id + "?cascade=true").status() == 400) {
@@ -660,6 +720,13 @@ final class HostileInput {
             String id = t.get("id").asString();
             if (ownType.test(id) || id.equals(fixtures.get("types"))) {
                 http.delete("/v3/" + PROJECT + "/types/" + id);
+            }
+        }
+        Http gt = http.withVersion("3.11");
+        for (JsonNode t : gt.get("/v3/" + PROJECT + "/group_types?is_public=None").json().path("group_types")) {
+            String id = t.get("id").asString();
+            if (ownGroupType.test(id) || id.equals(fixtures.get("group_types"))) {
+                gt.delete("/v3/" + PROJECT + "/group_types/" + id);
             }
         }
         for (JsonNode q : http.get("/v3/" + PROJECT + "/qos-specs").json().path("qos_specs")) {

@@ -43,6 +43,8 @@ class HostileInputIT {
             Map<String, Long> before = counts(cluster);
             Set<String> typesBefore = ids(admin.get("/v3/admin/types?is_public=None").json().path("volume_types"));
             Set<String> qosBefore = ids(admin.get("/v3/admin/qos-specs").json().path("qos_specs"));
+            Set<String> groupTypesBefore = ids(admin.withVersion("3.11").get("/v3/admin/group_types?is_public=None").json()
+                    .path("group_types"));
 
             HostileInput hostile = new HostileInput(cluster.http(), seed, routes);
             hostile.createFixtures(WAIT);
@@ -51,7 +53,8 @@ class HostileInputIT {
             double seconds = (System.nanoTime() - started) / 1e9;
 
             boolean healthy = answersNormally(admin);
-            hostile.cleanUp(WAIT, id -> !typesBefore.contains(id), id -> !qosBefore.contains(id));
+            hostile.cleanUp(WAIT, id -> !typesBefore.contains(id), id -> !qosBefore.contains(id),
+                    id -> !groupTypesBefore.contains(id));
             Map<String, Long> after = counts(cluster);
             List<String> leaks = new ArrayList<>();
             before.forEach((table, n) -> {

@@ -207,7 +207,8 @@ public final class Redriver implements AutoCloseable {
             if (VolumeStatus.CREATING.equals(volume.status())) {
                 if (volume.host() != null && goneBackends.contains(volume.backend())
                         && pools.unplace(volume.id(), volume.host(), volume.size(), now)) {
-                    // Its backend died before creating it and has not come back: place it again.
+                    // Its backend died before finishing it and has not come back: place it again. The backend may
+                    // have made the storage already; unplace notes that, and the backend removes it when it runs.
                     LOG.warn("backend {} of creating volume {} is gone; placing the volume again", volume.backend(),
                             volume.id());
                 }

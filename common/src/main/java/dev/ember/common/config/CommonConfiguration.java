@@ -15,6 +15,7 @@ import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.service.ServiceRepository;
 import dev.ember.common.type.VolumeTypeCache;
 import dev.ember.common.type.VolumeTypeRepository;
+import dev.ember.common.volume.AbandonedStorage;
 import dev.ember.common.volume.VolumeRepository;
 import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.snapshot.SnapshotRepository;
@@ -74,6 +75,11 @@ public class CommonConfiguration {
     @Bean
     public VolumeRepository volumeRepository(JdbcTemplate jdbc) {
         return new VolumeRepository(jdbc);
+    }
+
+    @Bean
+    public AbandonedStorage abandonedStorage(JdbcTemplate jdbc) {
+        return new AbandonedStorage(jdbc);
     }
 
     @Bean

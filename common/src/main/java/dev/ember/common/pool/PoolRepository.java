@@ -20,6 +20,7 @@ public class PoolRepository {
     private final JdbcTemplate jdbc;
     private final Tx tx;
     private final boolean multiTableUpdate;
+    private final dev.ember.common.volume.AbandonedStorage abandoned;
 
     /**
      * @param multiTableUpdate whether the database runs MySQL's {@code UPDATE a JOIN b} (MariaDB and MySQL
@@ -29,6 +30,7 @@ public class PoolRepository {
         this.jdbc = jdbc;
         this.tx = tx;
         this.multiTableUpdate = multiTableUpdate;
+        this.abandoned = new dev.ember.common.volume.AbandonedStorage(jdbc);
     }
 
     /** Writes a backend's latest report, one capabilities document per pool. */
@@ -130,8 +132,10 @@ public class PoolRepository {
     }
 
     /**
-     * Takes a volume still {@code creating} back from {@code pool}, giving back its claim: both or
-     * neither. For creates whose backend died before it made them, so they can be placed elsewhere.
+     * Takes a volume still {@code creating} back from {@code pool}, giving back its claim and noting that its
+     * backend may hold storage for it ({@link dev.ember.common.volume.AbandonedStorage}): all or none. For
+     * creates whose backend died before it finished them, so they can be placed elsewhere; the backend may have
+     * made the storage and died before it said so.
      *
      * @return whether the volume was taken back (false if it moved on meanwhile)
      */
@@ -143,6 +147,7 @@ public class PoolRepository {
                 return false;
             }
             release(pool, sizeGb);
+            abandoned.record(volumeId, pool, (int) sizeGb, now);
             return true;
         });
     }

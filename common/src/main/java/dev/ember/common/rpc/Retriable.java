@@ -10,9 +10,17 @@ import org.springframework.dao.TransientDataAccessException;
  */
 public interface Retriable {
 
-    /** Whether {@code failure}, or anything in its cause chain, is worth retrying later. */
+    /**
+     * Whether {@code failure}, or anything in its cause chain, is worth retrying later. A transaction whose
+     * rollback failed counts by the failure that made it roll back: when the database goes away mid-transaction
+     * the rollback fails too, and its cause (a closed connection) says less than the original failure.
+     */
     static boolean isRetriable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.springframework.transaction.TransactionSystemException tse
+                    && tse.getApplicationException() != null && isRetriable(tse.getApplicationException())) {
+                return true;
+            }
             if (t instanceof Retriable
                     || t instanceof TransientDataAccessException
                     || t instanceof DataAccessResourceFailureException

@@ -155,6 +155,20 @@ public class VolumeRepository {
      * @return whether this call made the change; false means the row was not in an expected state
      */
     public boolean transition(String id, Collection<String> from, String to, Map<String, Object> alsoSet, Guard... guards) {
+        return transition(id, null, from, to, alsoSet, guards);
+    }
+
+    /**
+     * {@link #transition} of a volume that must also still be placed on {@code host}: a backend finishing its work
+     * on a volume uses it, so that it cannot change a volume the re-drive has meanwhile taken back from it and
+     * placed elsewhere.
+     */
+    public boolean transitionOnHost(String id, String host, Collection<String> from, String to) {
+        return transition(id, java.util.Objects.requireNonNull(host, "host"), from, to, Map.of());
+    }
+
+    private boolean transition(String id, String host, Collection<String> from, String to, Map<String, Object> alsoSet,
+            Guard... guards) {
         StringBuilder sql = new StringBuilder("UPDATE volumes SET status = ?, updated_at = ?");
         List<Object> args = new ArrayList<>();
         args.add(to);
@@ -169,6 +183,10 @@ public class VolumeRepository {
         sql.append(" WHERE id = ? AND deleted = FALSE AND status IN (").append(placeholders(from.size())).append(')');
         args.add(id);
         args.addAll(from);
+        if (host != null) {
+            sql.append(" AND host = ?");
+            args.add(host);
+        }
         for (Guard guard : guards) {
             sql.append(" AND ").append(guard.sql);
         }
@@ -180,9 +198,12 @@ public class VolumeRepository {
      * database in one round trip; no volume's outcome depends on another's.
      *
      * @param alsoSet the further columns of each volume, by id (one column set for all)
-     * @return how many volumes moved
+     * @param onHost the host each volume must still be placed on, by id (as {@link #transitionOnHost})
+     * @return how many volumes moved, as far as the driver tells (it may count a batch row it cannot tell about
+     *     as moved): re-read the rows when the outcome matters
      */
-    public int transitionAll(Map<String, Map<String, Object>> alsoSet, Collection<String> from, String to) {
+    public int transitionAll(Map<String, Map<String, Object>> alsoSet, Map<String, String> onHost, Collection<String> from,
+            String to) {
         if (alsoSet.isEmpty()) {
             return 0;
         }
@@ -194,7 +215,8 @@ public class VolumeRepository {
         }
         StringBuilder sql = new StringBuilder("UPDATE volumes SET status = ?, updated_at = ?");
         columns.forEach(c -> sql.append(", ").append(c).append(" = ?"));
-        sql.append(" WHERE id = ? AND deleted = FALSE AND status IN (").append(placeholders(from.size())).append(')');
+        sql.append(" WHERE id = ? AND deleted = FALSE AND status IN (").append(placeholders(from.size())).append(')')
+                .append(" AND host = ?");
         String now = Timestamps.toDb(Timestamps.now());
         List<Object[]> rows = new ArrayList<>();
         alsoSet.forEach((id, values) -> {
@@ -207,6 +229,7 @@ public class VolumeRepository {
             }
             args.add(id);
             args.addAll(from);
+            args.add(java.util.Objects.requireNonNull(onHost.get(id), "no host for " + id));
             rows.add(args.toArray());
         });
         int moved = 0;

@@ -80,6 +80,23 @@ class VolumeRepositoryIT {
     }
 
     @Test
+    void aBackendCannotFinishACreateTheReDriveTookBackFromIt() {
+        Volume v = newVolume("p-moved", "moved", Timestamps.now());
+        volumes.insert(v);
+        jdbc.update("UPDATE volumes SET host = 'n2@b#p' WHERE id = ?", v.id());
+        // n1 read the row while it was still placed on n1, then finishes: neither outcome may land.
+        assertThat(volumes.transitionOnHost(v.id(), "n1@b#p", Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR)).isFalse();
+        volumes.transitionAll(Map.of(v.id(), Map.of("provider_location", "/n1/volume")), Map.of(v.id(), "n1@b#p"),
+                Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE);
+        assertThat(volumes.find(v.id()).orElseThrow().status()).isEqualTo(VolumeStatus.CREATING);
+        volumes.transitionAll(Map.of(v.id(), Map.of("provider_location", "/n2/volume")), Map.of(v.id(), "n2@b#p"),
+                Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE);
+        Volume now = volumes.find(v.id()).orElseThrow();
+        assertThat(now.status()).isEqualTo(VolumeStatus.AVAILABLE);
+        assertThat(now.providerLocation()).isEqualTo("/n2/volume");
+    }
+
+    @Test
     void onlyOneOfManyRacingTransitionsWins() throws Exception {
         Volume v = newVolume("p-race", "race", Timestamps.now());
         volumes.insert(v);

@@ -84,7 +84,7 @@ public final class BackendHost implements AutoCloseable {
             ServiceRepository services, MessageRepository messages, Tx tx, Quotas quotas,
             dev.ember.common.volume.Retypes retypes, dev.ember.common.qos.QosRepository qosSpecs, SchedulerRpc schedulerRpc,
             RpcServer rpcServer, Topology topology, MeterRegistry meters, dev.ember.common.group.GroupRepository groups,
-            dev.ember.common.notify.VolumeNotifications notifications) {
+            dev.ember.common.notify.VolumeNotifications notifications, dev.ember.common.volume.AbandonedStorage abandoned) {
         this.backend = properties.host() + "@" + backendName;
         this.config = config;
         this.driver = driver;
@@ -100,7 +100,7 @@ public final class BackendHost implements AutoCloseable {
         VolumeLocks locks = new VolumeLocks();
         this.manager = new VolumeManager(backend, driver, volumes, attachments, snapshots, types, pools, messages, tx,
                 meters, Duration.ofSeconds(properties.serviceDownTime()), this::serviceUuid, () -> sharedTargets, locks,
-                quotas, retypes, notifications);
+                quotas, retypes, notifications, abandoned);
         this.snapshotManager = new SnapshotManager(backend, driver, volumes, snapshots, messages, tx, locks,
                 new DriverTimer(backend, meters), manager, Duration.ofSeconds(properties.serviceDownTime()), quotas,
                 notifications);
@@ -180,6 +180,7 @@ public final class BackendHost implements AutoCloseable {
         rpcServer.listen(Topics.volumeQueue(backend), handlers, casts, properties.ember().rpcConsumers());
         int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
         timer.scheduleWithFixedDelay(this::reportStats, interval, interval, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::removeAbandonedStorage, interval, interval, TimeUnit.SECONDS);
         int exportCheck = Math.max(1, properties.ember().exportCheckInterval());
         timer.scheduleWithFixedDelay(() -> CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports),
                 exportCheck, exportCheck, TimeUnit.SECONDS);
@@ -274,6 +275,14 @@ public final class BackendHost implements AutoCloseable {
                     CapabilityDocuments.backend(config.volumeBackendName(), stats, documents), timestamp);
         } catch (RuntimeException e) {
             LOG.debug("capability fanout of {} failed: {}", backend, e.getMessage());
+        }
+    }
+
+    private void removeAbandonedStorage() {
+        try {
+            CurrentContext.run(RequestContext.internal(), manager::removeAbandonedStorage);
+        } catch (RuntimeException e) {
+            LOG.debug("removing abandoned storage on {} failed, will try again: {}", backend, e.getMessage());
         }
     }
 

@@ -14,6 +14,7 @@ import dev.ember.common.message.UserMessage;
 import dev.ember.common.pool.PoolRepository;
 import dev.ember.common.type.VolumeType;
 import dev.ember.common.type.VolumeTypeCache;
+import dev.ember.common.volume.AbandonedStorage;
 import dev.ember.common.volume.Hosts;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
@@ -68,12 +69,15 @@ public final class VolumeManager {
     private final Quotas quotas;
     private final dev.ember.common.volume.Retypes retypes;
     private final dev.ember.common.notify.VolumeNotifications notifications;
+    private final AbandonedStorage abandoned;
 
     public VolumeManager(String backend, VolumeDriver driver, VolumeRepository volumes, AttachmentRepository attachments,
             SnapshotRepository snapshots, VolumeTypeCache types, PoolRepository pools, MessageRepository messages, Tx tx, MeterRegistry meters,
             Duration giveUpAfter, Supplier<String> serviceUuid, Supplier<Boolean> sharedTargets, VolumeLocks locks,
-            Quotas quotas, dev.ember.common.volume.Retypes retypes, dev.ember.common.notify.VolumeNotifications notifications) {
+            Quotas quotas, dev.ember.common.volume.Retypes retypes, dev.ember.common.notify.VolumeNotifications notifications,
+            AbandonedStorage abandoned) {
         this.notifications = notifications;
+        this.abandoned = abandoned;
         this.backend = backend;
         this.driver = driver;
         this.volumes = volumes;
@@ -144,10 +148,14 @@ public final class VolumeManager {
             set.put("shared_targets", shared);
             available.put(request.volumeId(), set);
         });
-        volumes.transitionAll(available, Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE);
+        Map<String, String> onHost = new LinkedHashMap<>();
+        created.keySet().forEach(r -> onHost.put(r.volumeId(), found.get(r.volumeId()).host()));
+        volumes.transitionAll(available, onHost, Set.of(VolumeStatus.CREATING), VolumeStatus.AVAILABLE);
+        removeStorageOfVolumesGone(created.keySet().stream().map(r -> found.get(r.volumeId())).toList());
         // A failure and its user message go together.
         failed.forEach((request, e) -> tx.run(() -> {
-            if (volumes.transition(request.volumeId(), Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR)) {
+            if (volumes.transitionOnHost(request.volumeId(), found.get(request.volumeId()).host(),
+                    Set.of(VolumeStatus.CREATING), VolumeStatus.ERROR)) {
                 Volume volume = found.get(request.volumeId());
                 messages.volumeError(request.context(), volume.projectId(), volume.id(),
                         UserMessage.Action.CREATE_VOLUME_FROM_BACKEND,
@@ -161,6 +169,79 @@ public final class VolumeManager {
         failed.forEach((r, e) -> CurrentContext.run(r.context(),
                 () -> LOG.error("creating volume {} failed: {}", r.volumeId(), e.getMessage())));
         return retry;
+    }
+
+    /**
+     * After the creates' compare-and-swaps: a volume whose row has meanwhile left this backend (the re-drive took
+     * it back and placed it elsewhere, or into {@code error}, or the API deleted it as a volume without a host)
+     * or was force-deleted while still creating must not keep the storage this create just made; nothing else
+     * would ever remove it ({@link #holdsStorage}).
+     */
+    private void removeStorageOfVolumesGone(List<Volume> made) {
+        if (made.isEmpty()) {
+            return;
+        }
+        Map<String, Volume> now;
+        try {
+            now = volumes.findManyWithoutMetadata(made.stream().map(Volume::id).toList());
+        } catch (RuntimeException e) {
+            // The outcomes are written; a volume the re-drive took back is in abandoned_storage anyway.
+            LOG.warn("cannot re-read {} created volume(s) on {}: {}", made.size(), backend, e.getMessage());
+            return;
+        }
+        for (Volume volume : made) {
+            if (!holdsStorage(now.get(volume.id()))) {
+                removeIfGone(volume.id(), spec(volume));
+            }
+        }
+    }
+
+    /**
+     * Storage that this backend may hold for volumes that left it ({@link AbandonedStorage}): removed, unless
+     * the volume came back; then the entry is forgotten. Called at start-up and periodically, since a backend
+     * whose heartbeat stopped without a restart (its database was unreachable) may have lost a create too.
+     */
+    public void removeAbandonedStorage() {
+        for (AbandonedStorage.Entry entry : abandoned.onBackend(backend)) {
+            VolumeSpec spec = new VolumeSpec(entry.volumeId(), VolumeSpec.backendName(entry.volumeId()),
+                    Math.max(1, entry.sizeGb()), entry.pool(), Map.of(), null, null);
+            if (removeIfGone(entry.volumeId(), spec)) {
+                abandoned.forget(backend, entry.volumeId());
+            }
+        }
+    }
+
+    /**
+     * Under the volume's lock (so no create or delete of it on this backend runs meanwhile), re-reads the row and
+     * deletes the volume's storage here unless the row says this backend holds it.
+     *
+     * @return whether the storage is where the row wants it (false: the driver failed; try again later)
+     */
+    private boolean removeIfGone(String volumeId, VolumeSpec spec) {
+        try {
+            return withLock(volumeId, () -> {
+                if (holdsStorage(volumes.findWithoutMetadata(volumeId).orElse(null))) {
+                    return true;
+                }
+                timer.timedAction("delete_volume", () -> driver.deleteVolume(spec));
+                LOG.warn("removed the storage of volume {} from {}: the volume is no longer here", volumeId, backend);
+                return true;
+            });
+        } catch (DriverException e) {
+            LOG.warn("cannot remove the storage of volume {} from {} yet: {}", volumeId, backend, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Whether this backend should keep a volume's storage: its row is live and placed here, and unless a create
+     * of it landed ({@code launched_at} set), not being deleted. A volume deleted after it was created is the
+     * delete's to remove (it runs under the same lock, after any create); a forced delete of a volume still
+     * {@code creating} may have run before the storage existed, and then only the create can remove it.
+     */
+    private boolean holdsStorage(Volume row) {
+        return row != null && backend.equals(row.backend())
+                && !(VolumeStatus.DELETING.equals(row.status()) && row.launchedAt() == null);
     }
 
     /**
@@ -377,11 +458,17 @@ public final class VolumeManager {
     }
 
     /**
-     * Finishes what a crash interrupted: volumes of this backend still {@code creating} are created,
-     * those still {@code deleting} are deleted. Idempotent, like every operation here.
+     * Finishes what a crash interrupted: storage made for volumes that have left this backend meanwhile is
+     * removed, volumes of this backend still {@code creating} are created, those still {@code deleting} are
+     * deleted. Idempotent, like every operation here.
      */
     public void recover() {
         RequestContext context = RequestContext.internal();
+        try {
+            removeAbandonedStorage();
+        } catch (RuntimeException e) {
+            LOG.warn("removing abandoned storage on {} deferred: {}", backend, e.getMessage());
+        }
         List<Volume> unfinished = volumes.findOnBackend(backend, List.of(VolumeStatus.CREATING, VolumeStatus.DELETING));
         if (!unfinished.isEmpty()) {
             LOG.info("recovering {} unfinished operation(s) on {}", unfinished.size(), backend);

@@ -35,7 +35,8 @@ public class VolumeRole {
             PoolRepository pools, ServiceRepository services, MessageRepository messages, Tx tx,
             Quotas quotas, dev.ember.common.volume.Retypes retypes, dev.ember.common.qos.QosRepository qosSpecs,
             SchedulerRpc schedulerRpc, RpcServer rpcServer, Topology topology, MeterRegistry meters,
-            dev.ember.common.group.GroupRepository groups, dev.ember.common.notify.VolumeNotifications notifications) {
+            dev.ember.common.group.GroupRepository groups, dev.ember.common.notify.VolumeNotifications notifications,
+            dev.ember.common.volume.AbandonedStorage abandoned) {
         if (properties.enabledBackends().isEmpty()) {
             throw new IllegalArgumentException("cinder-volume needs at least one backend in enabled_backends");
         }
@@ -54,7 +55,7 @@ public class VolumeRole {
             }
             hosts.add(new BackendHost(name, config, driver, properties, volumes, attachments, snapshots, types, pools, services,
                     messages, tx, quotas, retypes, qosSpecs, schedulerRpc, rpcServer, topology, meters, groups,
-                    notifications));
+                    notifications, abandoned));
         }
         return new VolumeService(hosts);
     }
