@@ -11,10 +11,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -140,8 +137,6 @@ public final class PurgeBenchmark {
      * days before.
      */
     private static void fill(JdbcTemplate jdbc, int rows) {
-        // the secondary indexes are built after the rows (sorted, in seconds), not row by row (random pages)
-        Map<String, String> indexes = dropSecondaryIndexes(jdbc, List.of("volumes", "snapshots"));
         String type = jdbc.queryForObject("SELECT id FROM volume_types WHERE name = '__DEFAULT__'", String.class);
         Instant now = Timestamps.now();
         String insert = "INSERT INTO volumes (id, project_id, user_id, host, size, status, attach_status, volume_type_id, "
@@ -174,34 +169,5 @@ public final class PurgeBenchmark {
                 + "WHERE display_name LIKE '%3' OR display_name LIKE 'pinned-%'");
         jdbc.update("INSERT INTO snapshot_metadata (snapshot_id, `key`, `value`, created_at) SELECT id, 'purpose', "
                 + "'bench', created_at FROM snapshots");
-        indexes.forEach((table, add) -> jdbc.execute("ALTER TABLE `" + table + "` " + add));
-    }
-
-    /** Drops the tables' secondary indexes; returns, per table, the ALTER TABLE clauses that add them again. */
-    private static Map<String, String> dropSecondaryIndexes(JdbcTemplate jdbc, List<String> tables) {
-        Map<String, String> add = new LinkedHashMap<>();
-        for (String table : tables) {
-            Map<String, List<String>> columns = new LinkedHashMap<>();
-            Map<String, Boolean> unique = new HashMap<>();
-            jdbc.query("SELECT index_name, column_name, non_unique FROM information_schema.statistics WHERE "
-                    + "table_schema = DATABASE() AND table_name = ? AND index_name <> 'PRIMARY' ORDER BY index_name, "
-                    + "seq_in_index", rs -> {
-                        columns.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add("`" + rs.getString(2) + "`");
-                        unique.put(rs.getString(1), rs.getInt(3) == 0);
-                    }, table);
-            if (columns.isEmpty()) {
-                continue;
-            }
-            List<String> drops = new ArrayList<>();
-            List<String> adds = new ArrayList<>();
-            columns.forEach((index, cols) -> {
-                drops.add("DROP INDEX `" + index + "`");
-                adds.add("ADD " + (unique.get(index) ? "UNIQUE " : "") + "INDEX `" + index + "` (" + String.join(", ", cols)
-                        + ")");
-            });
-            jdbc.execute("ALTER TABLE `" + table + "` " + String.join(", ", drops));
-            add.put(table, String.join(", ", adds));
-        }
-        return add;
     }
 }
