@@ -8,10 +8,14 @@ import dev.ember.common.db.Tx;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -33,7 +37,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  *       ({@code pinned-}), each with one metadata row: kept, as Cinder keeps them.</li>
  * </ul>
  * It times a purge of rows older than 30 days, then checks that exactly the old rows went, that every recent,
- * live and pinned row survived with its children, and that no metadata row is left without its parent.
+ * live and pinned row survived with its children, and that no metadata row is left without its parent. While
+ * the purge runs, a writer updates live volumes and inserts new ones, as the API would, and reports its waits.
  */
 public final class PurgeBenchmark {
 
@@ -74,17 +79,96 @@ public final class PurgeBenchmark {
                     + " in %.1f s%n", rows, rows / 10, rows / 10, rows / 1000, (System.nanoTime() - fillStart) / 1e9);
             Purge purge = new Purge(jdbc, new Tx(new DataSourceTransactionManager(ds), new SimpleMeterRegistry()),
                     batch, workers);
+            Writer writer = new Writer(url, jdbc.queryForList(
+                    "SELECT id FROM volumes WHERE display_name LIKE 'live-%' LIMIT 1000", String.class), type(jdbc));
+            Thread writes = new Thread(writer, "api-writes");
+            writes.start();
             long start = System.nanoTime();
-            Map<String, Long> removed = purge.olderThan(Timestamps.now().minus(Duration.ofDays(30)));
+            Map<String, Long> removed;
+            try {
+                removed = purge.olderThan(Timestamps.now().minus(Duration.ofDays(30)));
+            } finally {
+                writer.stop = true;
+                writes.join();
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             long total = removed.values().stream().mapToLong(Long::longValue).sum();
             System.out.printf("purge: %s in %.1f s (%,.0f rows/s)%n", removed, seconds, total / seconds);
+            writer.report();
             check(jdbc, rows, removed);
         } finally {
             try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.username(), admin.password());
                     Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + name);
             }
+        }
+    }
+
+    private static String type(JdbcTemplate jdbc) {
+        return jdbc.queryForObject("SELECT id FROM volume_types WHERE name = '__DEFAULT__'", String.class);
+    }
+
+    /**
+     * What the API does while the purge runs, on a connection of its own: every 20 ms an update of a live
+     * volume and the insert of a new one (the {@code probe-} volumes, live, so they stay). Reports how long
+     * the slowest waited: a purge that locked a table would show here.
+     */
+    private static final class Writer implements Runnable {
+
+        private final DatabaseUrl url;
+        private final List<String> live;
+        private final String type;
+        private final List<Long> micros = new ArrayList<>();
+        private volatile boolean stop;
+        private volatile Exception failure;
+
+        Writer(DatabaseUrl url, List<String> live, String type) {
+            this.url = url;
+            this.live = live;
+            this.type = type;
+        }
+
+        @Override
+        public void run() {
+            try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.username(), url.password());
+                    PreparedStatement update = c.prepareStatement("UPDATE volumes SET updated_at = ? WHERE id = ?");
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO volumes (id, project_id, size, status, "
+                            + "attach_status, volume_type_id, display_name, created_at, deleted) "
+                            + "VALUES (?, 'project-0', 1, 'available', 'detached', ?, 'probe-', ?, FALSE)")) {
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                for (int i = 0; !stop; i++) {
+                    String now = Timestamps.toDb(Timestamps.now());
+                    long t0 = System.nanoTime();
+                    update.setString(1, now);
+                    update.setString(2, live.get(i % live.size()));
+                    update.executeUpdate();
+                    long t1 = System.nanoTime();
+                    insert.setString(1, UUID.randomUUID().toString());
+                    insert.setString(2, type);
+                    insert.setString(3, now);
+                    insert.executeUpdate();
+                    long t2 = System.nanoTime();
+                    micros.add((t1 - t0) / 1000);
+                    micros.add((t2 - t1) / 1000);
+                    Thread.sleep(20);
+                }
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+
+        void report() {
+            if (failure != null) {
+                throw new IllegalStateException("a write beside the purge failed", failure);
+            }
+            List<Long> sorted = new ArrayList<>(micros);
+            Collections.sort(sorted);
+            if (sorted.isEmpty()) {
+                return;
+            }
+            System.out.printf("writes beside the purge: %,d (updates of live volumes, inserts), median %.1f ms, p99 %.1f ms,"
+                    + " max %.1f ms%n", sorted.size(), sorted.get(sorted.size() / 2) / 1e3,
+                    sorted.get(sorted.size() * 99 / 100) / 1e3, sorted.get(sorted.size() - 1) / 1e3);
         }
     }
 
