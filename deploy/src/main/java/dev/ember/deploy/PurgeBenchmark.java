@@ -172,6 +172,23 @@ public final class PurgeBenchmark {
         }
     }
 
+    /**
+     * {@code n} volumes named {@code prefix<seq>}, their last change (deletion, when {@code deleted}) up to
+     * {@code spread} seconds before {@code latest}, scattered by a hash of the sequence number.
+     */
+    private static void volumes(JdbcTemplate jdbc, String type, String prefix, int n, String status, boolean deleted,
+            String latest, int spread) {
+        String h = "MD5(CONCAT('" + prefix + "', seq))";
+        String d = "TIMESTAMPADD(SECOND, -CAST(CRC32(CONCAT('d', seq)) % " + spread + " AS SIGNED), '" + latest + "')";
+        jdbc.update("INSERT INTO volumes (id, project_id, user_id, host, size, status, attach_status, volume_type_id, "
+                + "display_name, created_at, updated_at, deleted_at, deleted) SELECT LOWER(CONCAT(LPAD(HEX(FLOOR((seq - 1) * "
+                + "4294967296 / " + n + ")), 8, '0'), '-', SUBSTR(" + h + ", 9, 4), '-4', SUBSTR(" + h + ", 14, 3), '-a', "
+                + "SUBSTR(" + h + ", 18, 3), '-', SUBSTR(" + h + ", 21, 12))), CONCAT('project-', seq % 100), 'user', "
+                + "'node1@noop#noop', 1, ?, 'detached', ?, CONCAT(?, seq), TIMESTAMPADD(DAY, -1 - CAST(CRC32(CONCAT('c', "
+                + "seq)) % 20 AS SIGNED), " + d + "), " + d + ", " + (deleted ? d : "NULL") + ", ? FROM seq_1_to_" + n,
+                status, type, prefix, deleted);
+    }
+
     /** Fails unless exactly the old rows went and every other row stayed with its children. */
     private static void check(JdbcTemplate jdbc, int rows, Map<String, Long> removed) {
         Map<String, Long> expected = Map.of("volumes", (long) rows, "volume_metadata", rows * 4L / 10,
@@ -208,37 +225,23 @@ public final class PurgeBenchmark {
                 + " as expected; nothing orphaned%n", tenth, tenth, pinned);
     }
 
-    /** A random (version 4) UUID per row of {@code seq_1_to_<n>}, as Ember's ids are: column {@code vid}. */
-    private static String randomIds(long n) {
-        return "(SELECT CAST(seq AS SIGNED) AS seq, LOWER(CONCAT(SUBSTR(h, 1, 8), '-', SUBSTR(h, 9, 4), '-4', SUBSTR(h, 14, 3), '-a', "
-                + "SUBSTR(h, 18, 3), '-', SUBSTR(h, 21, 12))) AS vid FROM (SELECT seq, MD5(CONCAT(seq, '/', RAND())) AS h "
-                + "FROM seq_1_to_" + n + ") r) x";
-    }
-
     /**
-     * Rows made by the server (MariaDB's sequence engine), so filling a million takes seconds, not minutes.
+     * Rows made by the server (MariaDB's sequence engine), so filling a million takes minutes, not hours.
      * Timestamps as Cinder leaves them: a deleted row was last updated when it was deleted, and created some
-     * days before.
+     * days before. Ids look like Ember's (random version 4 UUIDs: spread evenly over the key space, the kinds
+     * of volume interleaved, in no relation to age) but each kind is made in key order, and nothing is random
+     * or sorted on the server: a large sort or RAND() would need an on-disk temporary table under /tmp, which
+     * this shared machine's cleaners delete mid-statement.
      */
     private static void fill(JdbcTemplate jdbc, int rows) {
-        String type = jdbc.queryForObject("SELECT id FROM volume_types WHERE name = '__DEFAULT__'", String.class);
+        String type = type(jdbc);
         Instant now = Timestamps.now();
-        String insert = "INSERT INTO volumes (id, project_id, user_id, host, size, status, attach_status, volume_type_id, "
-                + "display_name, created_at, updated_at, deleted_at, deleted) SELECT vid, CONCAT('project-', seq % 100), "
-                + "'user', 'node1@noop#noop', 1, ?, 'detached', ?, CONCAT(?, seq), "
-                + "TIMESTAMPADD(DAY, -1 - seq % 20, d), d, IF(?, d, NULL), ? FROM (SELECT x.*, "
-                + "TIMESTAMPADD(SECOND, -(seq % ?), ?) AS d FROM ";
-        // in id order, so that InnoDB appends to the primary key instead of splitting random pages (the table
-        // ends up as a long-running server's would, its rows in id order)
-        int spreadOver30Days = 30 * 86400;
         String at60Days = Timestamps.toDb(now.minus(Duration.ofDays(60)));
-        jdbc.update(insert + randomIds(rows) + ") y ORDER BY vid", "deleted", type, "old-", true, true, spreadOver30Days, at60Days);
-        jdbc.update(insert + randomIds(rows / 10) + ") y ORDER BY vid", "deleted", type, "recent-", true, true, 3600,
-                Timestamps.toDb(now.minus(Duration.ofDays(1))));
-        jdbc.update(insert + randomIds(rows / 10) + ") y ORDER BY vid", "available", type, "live-", false, false, 3600,
-                Timestamps.toDb(now));
-        jdbc.update(insert + randomIds(rows / 1000) + ") y ORDER BY vid", "deleted", type, "pinned-", true, true, spreadOver30Days,
-                at60Days);
+        int spreadOver30Days = 30 * 86400;
+        volumes(jdbc, type, "old-", rows, "deleted", true, at60Days, spreadOver30Days);
+        volumes(jdbc, type, "recent-", rows / 10, "deleted", true, Timestamps.toDb(now.minus(Duration.ofDays(1))), 3600);
+        volumes(jdbc, type, "live-", rows / 10, "available", false, Timestamps.toDb(now), 3600);
+        volumes(jdbc, type, "pinned-", rows / 1000, "deleted", true, at60Days, spreadOver30Days);
         // old: four in ten with one metadata row; the others: one each
         jdbc.update("INSERT INTO volume_metadata (volume_id, `key`, `value`, created_at) SELECT id, "
                 + "IF(display_name LIKE '%0' OR display_name LIKE '%5', 'purpose', 'tier'), 'bench', created_at FROM volumes "
