@@ -14,18 +14,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * {@code cinder-manage db purge}: removes soft-deleted rows whose {@code deleted_at} is older than a
- * cut-off, with the rows that only belong to them (metadata, attachments). Each batch is one short
- * transaction that deletes a batch's children, then the batch's rows, both by the same condition, so a
- * child never outlives its purged parent and no lock is held for long; safe to interrupt and run again.
+ * cut-off, with the rows that only belong to them (metadata, attachments). A batch's purgeable rows are
+ * found by a plain (non-locking) read; one short transaction then deletes their children, then them, by
+ * key, so a child never outlives its purged parent, no lock is held for long and no row the API writes is
+ * ever locked. Safe to interrupt and run again.
  * <p>
- * A batch is a set of primary keys chosen one of two ways, by how much of the table goes (measured in
- * docs/performance.md):
+ * A batch is chosen one of two ways, by how much of the table goes (measured in docs/performance.md):
  * <ul>
- *   <li>many (a tenth of the table or more): consecutive <em>primary key ranges</em> of {@link #BATCH} rows,
- *       walked in key order on {@link #WORKERS} connections at once (each its own share of the key space).
- *       Deleting in key order touches each page of the table (and of the children, keyed by the parent's
- *       id) once, where deleting in age order touches one random page per row; live rows in a range are
- *       read, not locked (READ COMMITTED, as the services run);</li>
+ *   <li>many (a tenth of the table or more): the purgeable rows among the next {@link #BATCH} rows in
+ *       primary key order, the key space walked on {@link #WORKERS} connections at once (each its own
+ *       share). Deleting in key order touches each page of the table (and of the children, keyed by the
+ *       parent's id) once, where deleting in age order touches about one random page per row;</li>
  *   <li>few: the next {@link #BATCH} old rows by age through the {@code (deleted, deleted_at)} index
  *       (migrations V30, V43), so live rows are never read.</li>
  * </ul>
@@ -75,28 +74,6 @@ public final class Purge {
             new Table("groups", "(EXISTS (SELECT 1 FROM volumes v WHERE v.group_id = %1$s.id AND v.deleted = FALSE)"
                     + " OR EXISTS (SELECT 1 FROM group_snapshots g WHERE g.group_id = %1$s.id AND g.deleted = FALSE))",
                     Map.of("group_volume_type_mapping", "group_id")));
-
-    /**
-     * The keys of one batch, as a condition on a column that holds them.
-     *
-     * @param sql the condition, {@code %1$s} standing for the column
-     * @param args its arguments
-     */
-    record Keys(String sql, List<Object> args) {
-
-        /** Keys from {@code from} (inclusive) to {@code to} (exclusive; null: no end). */
-        static Keys range(String from, String to) {
-            return to == null ? new Keys("%1$s >= ?", List.of(from)) : new Keys("%1$s >= ? AND %1$s < ?", List.of(from, to));
-        }
-
-        static Keys of(List<String> ids) {
-            return new Keys("%1$s IN (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ")", List.copyOf(ids));
-        }
-
-        String on(String column) {
-            return String.format(sql, column);
-        }
-    }
 
     private final JdbcTemplate jdbc;
     private final Tx tx;
@@ -178,20 +155,30 @@ public final class Purge {
     /** Purges the keys from {@code from} (inclusive) to {@code to} (exclusive, null: no end), range by range. */
     private Map<String, Long> walk(Table table, String ts, String from, String to) {
         Map<String, Long> removed = new LinkedHashMap<>();
-        String next = "SELECT id FROM `" + table.table() + "` WHERE id >= ?" + (to == null ? "" : " AND id < ?")
-                + " ORDER BY id LIMIT 1 OFFSET " + batch;
+        String select = "SELECT t.id, CASE WHEN " + table.purgeable("t") + " THEN 1 ELSE 0 END FROM `" + table.table()
+                + "` t WHERE t.id %s ?" + (to == null ? "" : " AND t.id < ?") + " ORDER BY t.id LIMIT " + batch;
         String lo = from;
-        while (lo != null) {
-            List<String> found = to == null ? jdbc.queryForList(next, String.class, lo)
-                    : jdbc.queryForList(next, String.class, lo, to);
-            String hi = found.isEmpty() ? to : found.get(0);
-            delete(table, Keys.range(lo, hi), ts, removed);
-            lo = found.isEmpty() ? null : hi;
+        for (boolean first = true; lo != null; first = false) {
+            List<Object> args = new ArrayList<>(List.of(ts, lo));
+            if (to != null) {
+                args.add(to);
+            }
+            List<String> ids = new ArrayList<>();
+            List<String> keys = jdbc.query(String.format(select, first ? ">=" : ">"), (rs, n) -> {
+                if (rs.getInt(2) == 1) {
+                    ids.add(rs.getString(1));
+                }
+                return rs.getString(1);
+            }, args.toArray());
+            if (!ids.isEmpty()) {
+                delete(table, ids, ts, removed);
+            }
+            lo = keys.size() < batch ? null : keys.get(keys.size() - 1);
         }
         return removed;
     }
 
-    /** Purges the old rows by age, {@link #BATCH} at a time, resuming each batch after the last one's key. */
+    /** Purges the old rows by age, {@code batch} at a time, resuming each batch after the last one's key. */
     private List<Map<String, Long>> byAge(Table table, String ts) {
         Map<String, Long> removed = new LinkedHashMap<>();
         String first = "SELECT t.id, t.deleted_at FROM `" + table.table() + "` t WHERE " + table.purgeable("t");
@@ -208,7 +195,7 @@ public final class Purge {
             List<String> ids = new ArrayList<>();
             rows.forEach(row -> ids.add((String) row[0]));
             Collections.sort(ids);
-            delete(table, Keys.of(ids), ts, removed);
+            delete(table, ids, ts, removed);
             if (rows.size() < batch) {
                 break;
             }
@@ -217,22 +204,26 @@ public final class Purge {
         return List.of(removed);
     }
 
-    /** One transaction: the purgeable rows among {@code keys} and, first, their children. */
-    private void delete(Table table, Keys keys, String ts, Map<String, Long> removed) {
-        List<Object> parentArgs = new ArrayList<>(keys.args());
+    /**
+     * One transaction: the rows {@code ids} (chosen as purgeable by a plain read) and, first, their children,
+     * all by primary key or the child's index. Nothing here reads the parent table in a locking read, so the
+     * purge locks no row but those it deletes, and never one the API writes (a live or recently deleted row):
+     * an API write never waits on it or deadlocks with it. The rows' own condition (deleted before the
+     * cut-off) is checked again; the keep conditions need not be, because a purgeable row stays purgeable (the
+     * API never brings a deleted row back, nor gives one a live snapshot, volume or group snapshot).
+     */
+    private void delete(Table table, List<String> ids, String ts, Map<String, Long> removed) {
+        String in = " IN (" + String.join(",", Collections.nCopies(ids.size(), "?")) + ")";
+        Object[] keys = ids.toArray();
+        List<Object> parentArgs = new ArrayList<>(ids);
         parentArgs.add(ts);
         // counted once committed: a transaction retried after a deadlock starts again from nothing
         Map<String, Long> committed = tx.call(() -> {
             Map<String, Long> counts = new LinkedHashMap<>();
-            table.children().forEach((child, column) -> {
-                List<Object> args = new ArrayList<>(keys.args());
-                args.addAll(parentArgs);
-                counts.put(child, (long) jdbc.update("DELETE FROM `" + child + "` WHERE " + keys.on(column)
-                        + " AND " + column + " IN (SELECT t.id FROM `" + table.table() + "` t WHERE " + keys.on("t.id")
-                        + " AND " + table.purgeable("t") + ")", args.toArray()));
-            });
-            counts.put(table.table(), (long) jdbc.update("DELETE FROM `" + table.table() + "` WHERE " + keys.on("id")
-                    + " AND " + table.purgeable("`" + table.table() + "`"), parentArgs.toArray()));
+            table.children().forEach((child, column) -> counts.put(child,
+                    (long) jdbc.update("DELETE FROM `" + child + "` WHERE " + column + in, keys)));
+            counts.put(table.table(), (long) jdbc.update("DELETE FROM `" + table.table() + "` WHERE id" + in
+                    + " AND deleted = TRUE AND deleted_at < ?", parentArgs.toArray()));
             return counts;
         });
         committed.forEach((name, rows) -> removed.merge(name, rows, Long::sum));
