@@ -22,8 +22,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * A batch is chosen one of two ways, by how much of the table goes (measured in docs/performance.md):
  * <ul>
  *   <li>many (a tenth of the table or more): the purgeable rows among the next {@link #BATCH} rows in
- *       primary key order, the key space walked on {@link #WORKERS} connections at once (each its own
- *       share). Deleting in key order touches each page of the table (and of the children, keyed by the
+ *       primary key order, the key space walked on {@link #WORKERS} connection(s) (each its own
+ *       share of the keys). Deleting in key order touches each page of the table (and of the children, keyed by the
  *       parent's id) once, where deleting in age order touches about one random page per row;</li>
  *   <li>few: the next {@link #BATCH} old rows by age through the {@code (deleted, deleted_at)} index
  *       (migrations V30, V43), so live rows are never read.</li>
@@ -34,8 +34,11 @@ public final class Purge {
     /** Rows per batch: large enough to amortise a round trip, small enough for a short transaction. */
     public static final int BATCH = 5_000;
 
-    /** Connections that walk one table's key ranges at once. */
-    public static final int WORKERS = 2;
+    /**
+     * Connections that walk one table's key ranges at once. One: two were not measurably faster on the
+     * 2-core test machine (docs/performance.md) and double the purge's load on the database.
+     */
+    public static final int WORKERS = 1;
 
     /** Key ranges are walked when at least one row in this many goes. */
     static final int DENSE = 10;
