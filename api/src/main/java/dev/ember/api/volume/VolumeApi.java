@@ -207,11 +207,13 @@ public final class VolumeApi {
                 snapshot == null ? null : snapshot.id(), source == null ? null : source.id(), null,
                 null, group == null ? null : group.id(), parent != null && parent.bootable(), type.multiattach(), null, null, true, true, now, null, false,
                 request.metadata(), Map.of(), null, false, null, null);
-        // The row and its quota usage commit together; over quota, neither does.
+        // The row and its quota usage commit together; over quota, neither does. The usage counters are the
+        // transaction's last statement: their row locks, which every create of the project needs, are then held
+        // only until the commit.
         quotas.checkVolumeSize(context.projectId(), size);
         tx.run(() -> {
-            quotas.consume(volume.projectId(), quotas.of(volume));
             volumes.insert(volume);
+            quotas.consume(volume.projectId(), quotas.of(volume));
         });
         try {
             schedulerRpc.createVolume(context, volume);
