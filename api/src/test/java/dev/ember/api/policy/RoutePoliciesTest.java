@@ -84,8 +84,9 @@ class RoutePoliciesTest {
                 .append("`mvn -B test -pl api -am -Dtest=RoutePoliciesTest -Dsurefire.failIfNoSpecifiedTests=false "
                         + "-Dember.updateDocs=true`.\n\n")
                 .append("Each route's Cinder rule (for action routes, each action's), and who Cinder's default lets in: "
-                        + "`admin` (`rule:admin_api`), `member` (a member of the target's project, or admin), `reader` "
-                        + "(anyone with a role in the target's project, or admin). Another project's resources answer 404 "
+                        + "`admin` (`rule:admin_api`), `member` (the member role in the target's project, or admin), `reader` "
+                        + "(the reader role in the target's project, which Keystone's members and admins have too, or "
+                        + "admin). Another project's resources answer 404 "
                         + "to non-admins whatever the rule. A policy file overrides any rule by name (docs/keystone.md).\n\n")
                 .append("| Method | Path | Action | Rule | Default allows |\n|---|---|---|---|---|\n");
         for (Row r : rows()) {
