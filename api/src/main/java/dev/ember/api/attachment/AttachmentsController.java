@@ -111,16 +111,13 @@ public class AttachmentsController {
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
-        if (!json.isObject() || json.size() != 1) {
-            throw ApiException.badRequest("Malformed request body");
-        }
-        String action = json.propertyNames().iterator().next();
+        String action = JsonBodies.actionName(json);
         if (!action.equals("os-complete")) {
             throw ApiException.badRequest("There is no such action: " + action
                     + ". Verify the request body and Content-Type header and try again.");
         }
         request.requireVersion(NEW_ATTACH_COMPLETION);
-        request.authorize(ActionRules.ATTACHMENT.get(action));
+        request.authorizeAction(ActionRules.ATTACHMENT, action);
         attachments.complete(request.context(), id);
         return Responses.emptyJson(204);
     }

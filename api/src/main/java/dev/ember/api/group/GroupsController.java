@@ -229,13 +229,8 @@ public class GroupsController {
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
-        if (!json.isObject() || json.size() != 1) {
-            throw ApiException.badRequest("Malformed request body");
-        }
-        String action = json.propertyNames().iterator().next();
-        if (ActionRules.GROUP.containsKey(action)) {
-            request.authorize(ActionRules.GROUP.get(action));
-        }
+        String action = JsonBodies.actionName(json);
+        request.authorizeAction(ActionRules.GROUP, action);
         switch (action) {
             case "delete" -> {
                 DELETE.validate(json);

@@ -65,6 +65,17 @@ public record ApiRequest(RequestContext context, ApiVersion version, String base
         }
     }
 
+    /**
+     * The rule of {@code action} in an action route's table ({@code ActionRules}), or Cinder's 403; an action the
+     * table does not name is left to the handler (which answers "There is no such action").
+     */
+    public void authorizeAction(Map<String, String> rules, String action) {
+        String rule = rules.get(action);
+        if (rule != null) {
+            authorize(rule);
+        }
+    }
+
     /** {@link #allowedOn}, or Cinder's 403. */
     public void authorizeOn(String rule, String projectId, String userId) {
         if (!allowedOn(rule, projectId, userId)) {

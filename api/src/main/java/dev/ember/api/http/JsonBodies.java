@@ -65,6 +65,17 @@ public final class JsonBodies {
         return node;
     }
 
+    /**
+     * The action an {@code .../action} body names: its one key ({@code {"os-extend": {...}}}); any other body is
+     * Cinder's 400 "Malformed request body".
+     */
+    public static String actionName(JsonNode json) {
+        if (!json.isObject() || json.size() != 1) {
+            throw ApiException.badRequest("Malformed request body");
+        }
+        return json.propertyNames().iterator().next();
+    }
+
     private static boolean validUnicode(JsonNode node) {
         if (node.isString()) {
             return wellFormed(node.asString());

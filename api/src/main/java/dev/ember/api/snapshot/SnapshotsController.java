@@ -149,14 +149,9 @@ public class SnapshotsController {
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
-        if (!json.isObject() || json.size() != 1) {
-            throw ApiException.badRequest("Malformed request body");
-        }
-        String action = json.propertyNames().iterator().next();
+        String action = JsonBodies.actionName(json);
         JsonNode value = json.get(action);
-        if (ActionRules.SNAPSHOT.containsKey(action)) {
-            request.authorize(ActionRules.SNAPSHOT.get(action));
-        }
+        request.authorizeAction(ActionRules.SNAPSHOT, action);
         switch (action) {
             case "os-reset_status" -> {
                 JsonNode status = value == null ? null : value.get("status");

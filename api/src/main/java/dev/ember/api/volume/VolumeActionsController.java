@@ -168,16 +168,13 @@ public class VolumeActionsController {
             @RequestBody(required = false) byte[] body) {
         ApiRequest request = ApiRequest.of(http);
         JsonNode json = JsonBodies.require(http, body);
-        if (!json.isObject() || json.size() != 1) {
-            throw ApiException.badRequest("Malformed request body");
-        }
-        String name = json.propertyNames().iterator().next();
+        String name = JsonBodies.actionName(json);
         Action action = actions.get(name);
         if (action == null) {
             throw ApiException.badRequest("There is no such action: " + name
                     + ". Verify the request body and Content-Type header and try again.");
         }
-        request.authorize(ActionRules.VOLUME.get(name));
+        request.authorizeAction(ActionRules.VOLUME, name);
         if (name.equals("os-reset_status")) {
             requireSomeStatus(json.get(name));
         }
