@@ -45,7 +45,7 @@ public record AttachmentGuard(boolean enabled, List<String> serviceTokenRoles) {
         }
         LOG.error("Detected user call to delete in-use attachment {}. Call must come from the nova service and nova "
                 + "must be configured to send the service token. Bug #2004555", attachment.id());
-        throw ApiException.conflict("Detach volume from instance " + attachment.instanceUuid() + " using the Compute API");
+        throw inUse(attachment.instanceUuid());
     }
 
     /** The volume-level form ({@code os-detach} without an attachment id): decided when there is exactly one. */
@@ -57,8 +57,13 @@ public record AttachmentGuard(boolean enabled, List<String> serviceTokenRoles) {
                 ? attachments.stream().filter(a -> a.id().equals(attachmentId)).findFirst().orElse(null)
                 : attachments.size() == 1 ? attachments.get(0) : null;
         if (chosen == null && attachmentId == null && !attachments.isEmpty()) {
-            throw ApiException.conflict("Detach volume from instance  using the Compute API");
+            throw inUse(""); // several attachments and none named: Cinder cannot tell the server either
         }
         requireDeletionAllowed(context, chosen);
+    }
+
+    /** Cinder's {@code ConflictNovaUsingAttachment}. */
+    private static ApiException inUse(String serverId) {
+        return ApiException.conflict("Detach volume from instance " + serverId + " using the Compute API");
     }
 }

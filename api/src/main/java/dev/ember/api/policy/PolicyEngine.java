@@ -147,11 +147,10 @@ public final class PolicyEngine {
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.error("policy file {} cannot be used, the rules in force stay: {}", file, e.getMessage());
-                return previous != null ? new Rules(previous.checks(), modified, size) : defaults(modified, size);
+                return new Rules(previous != null ? previous.checks() : defaultChecks(), modified, size);
             }
         }
-        Map<String, Check> checks = new LinkedHashMap<>();
-        CinderPolicies.all().values().forEach(rule -> checks.put(rule.name(), defaultCheck(rule)));
+        Map<String, Check> checks = new LinkedHashMap<>(defaultChecks());
         for (Map.Entry<String, String> entry : overrides.entrySet()) {
             if (!checks.containsKey(entry.getKey())) {
                 LOG.warn("policy file {}: rule {} is not one Ember enforces", file, entry.getKey());
@@ -167,10 +166,11 @@ public final class PolicyEngine {
         return new Rules(Map.copyOf(checks), modified, size);
     }
 
-    private Rules defaults(FileTime modified, long size) {
+    /** Cinder's rules as this engine enforces them when no file overrides them. */
+    private Map<String, Check> defaultChecks() {
         Map<String, Check> checks = new LinkedHashMap<>();
         CinderPolicies.all().values().forEach(rule -> checks.put(rule.name(), defaultCheck(rule)));
-        return new Rules(Map.copyOf(checks), modified, size);
+        return Map.copyOf(checks);
     }
 
     private Check defaultCheck(PolicyRule rule) {
