@@ -7,6 +7,11 @@
 #   deploy/dev/ceph.sh up   [DIR] [MON_PORT]   # idempotent: a running cluster in DIR is left alone
 #   deploy/dev/ceph.sh down [DIR]              # stops the daemons started in DIR
 #   deploy/dev/ceph.sh env  [DIR]              # prints CEPH_CONF=... and the cinder keyring path
+#   deploy/dev/ceph.sh osd-stop  [DIR]         # SIGKILLs the OSD only (a crashed OSD; clients' I/O waits)
+#   deploy/dev/ceph.sh osd-start [DIR]         # starts the OSD again and waits until the pool is writable
+#
+# CEPH_OBJECTSTORE=bluestore (default memstore) keeps the OSD's data in a sparse file under DIR, so it
+# survives an OSD restart; a memstore OSD starts empty and cannot be restarted.
 #
 # DIR defaults to /tmp/ember-ceph; MON_PORT is the monitor's msgr v1 port (default 6789, with v2 on 3300;
 # another port P puts v2 on P+1), so several clusters can run side by side. Installs the packages (apt) when
@@ -19,6 +24,7 @@ mon_v1="${3:-6789}"
 mon_v2=$((mon_v1 == 6789 ? 3300 : mon_v1 + 1))
 conf="$base/ceph.conf"
 export CEPH_CONF="$conf"
+objectstore="${CEPH_OBJECTSTORE:-memstore}"
 
 SUDO=""
 if [[ $EUID -ne 0 ]]; then SUDO="sudo"; fi
@@ -48,7 +54,7 @@ start_daemon() {  # name, command...: in the background, in its own session, PID
 
 wait_writable() {
   for _ in $(seq 1 120); do
-    if echo probe | timeout 10 rados -p volumes put ember-up-probe - 2>/dev/null; then return 0; fi
+    if echo probe | timeout 3 rados -p volumes put ember-up-probe - 2>/dev/null; then return 0; fi
     sleep 0.5
   done
   echo "ceph: the volumes pool did not become writable" >&2
@@ -99,8 +105,11 @@ mon data = $base/mon-\$id
 [osd]
 admin socket = $base/run/\$cluster-\$name.asok
 osd data = $base/osd-\$id
-osd objectstore = memstore
+osd objectstore = $objectstore
 memstore device bytes = 8589934592
+bluestore block create = true
+bluestore block size = 10737418240
+osd memory target = 1073741824
 osd max object name len = 256
 osd max object namespace len = 64
 [mgr]
@@ -153,9 +162,29 @@ down() {
   echo "ceph: stopped in $base"
 }
 
+osd_stop() {
+  if alive osd; then
+    kill -9 "$(cat "$base/pids/osd.pid")" 2>/dev/null || true
+    for _ in $(seq 1 50); do alive osd || break; sleep 0.1; done
+  fi
+  rm -f "$base/pids/osd.pid"
+}
+
+osd_start() {
+  if ! grep -q '^osd objectstore = bluestore' "$conf"; then
+    echo "ceph: the OSD in $base keeps its data in memory; it cannot be restarted (use CEPH_OBJECTSTORE=bluestore)" >&2
+    return 1
+  fi
+  if ! alive osd; then start_daemon osd ceph-osd -f -i 0; fi
+  wait_writable
+  rados -p volumes rm ember-up-probe >/dev/null 2>&1 || true
+}
+
 case "$cmd" in
   up) up ;;
   down) down ;;
+  osd-stop) osd_stop ;;
+  osd-start) osd_start ;;
   env) echo "CEPH_CONF=$conf"; echo "CINDER_KEYRING=$base/ceph.client.cinder.keyring" ;;
-  *) echo "usage: $0 up|down|env [DIR] [MON_PORT]" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|env|osd-stop|osd-start [DIR] [MON_PORT]" >&2; exit 2 ;;
 esac

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@code volumes} pool and a {@code cinder} user), brought up by the project's {@code deploy/dev/ceph.sh}
  * in a scratch folder on a free monitor port, and stopped by the same script when the JVM exits or the
  * test closes it. {@link #shared()} is one cluster for every test of a JVM (tests use unique image names);
- * {@link #start()} a private one a test may stop and start. Skips the test where Ceph is not installed.
+ * {@link #start()} a private one a test may stop and start; {@link #startPersistent()} one whose OSD keeps
+ * its data on disk (bluestore on a sparse file), so the OSD alone can crash and come back
+ * ({@link #stopOsd()}, {@link #startOsd()}). Skips the test where Ceph is not installed.
  */
 public final class CephCluster implements AutoCloseable {
 
@@ -24,10 +26,12 @@ public final class CephCluster implements AutoCloseable {
 
     private final Path dir;
     private final int monPort;
+    private final String objectstore;
 
-    private CephCluster(Path dir, int monPort) {
+    private CephCluster(Path dir, int monPort, String objectstore) {
         this.dir = dir;
         this.monPort = monPort;
+        this.objectstore = objectstore;
     }
 
     /** The JVM's cluster, started on first use. */
@@ -40,8 +44,17 @@ public final class CephCluster implements AutoCloseable {
         return shared;
     }
 
-    /** A cluster of the caller's own. */
+    /** A cluster of the caller's own, its OSD on memstore (fast; nothing survives a stop). */
     public static CephCluster start() throws Exception {
+        return start("memstore");
+    }
+
+    /** A cluster of the caller's own whose OSD keeps its data on disk and can be restarted. */
+    public static CephCluster startPersistent() throws Exception {
+        return start("bluestore");
+    }
+
+    private static CephCluster start(String objectstore) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ceph-mon")) && Files.isExecutable(Path.of("/usr/bin/rbd")),
                 "Ceph is not installed (apt-get install ceph-mon ceph-osd ceph-mgr ceph-common)");
         int port;
@@ -52,9 +65,9 @@ public final class CephCluster implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
             socket.getLocalPort();
         } catch (IOException e) {
-            return start();
+            return start(objectstore);
         }
-        CephCluster cluster = new CephCluster(Files.createTempDirectory("ember-ceph-"), port);
+        CephCluster cluster = new CephCluster(Files.createTempDirectory("ember-ceph-"), port, objectstore);
         cluster.up();
         return cluster;
     }
@@ -67,6 +80,16 @@ public final class CephCluster implements AutoCloseable {
     /** Stops the daemons: clients then see a cluster that does not answer. */
     public void down() throws Exception {
         script("down", dir.toString());
+    }
+
+    /** SIGKILLs the OSD only: the monitor and manager stay, clients' I/O waits for the OSD. */
+    public void stopOsd() throws Exception {
+        script("osd-stop", dir.toString());
+    }
+
+    /** Starts the OSD again (a persistent cluster only) and returns once the pool takes writes. */
+    public void startOsd() throws Exception {
+        script("osd-start", dir.toString());
     }
 
     /**
@@ -158,6 +181,7 @@ public final class CephCluster implements AutoCloseable {
     private String run(List<String> command, boolean mustSucceed) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("CEPH_CONF", conf());
+        builder.environment().put("CEPH_OBJECTSTORE", objectstore);
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(180, TimeUnit.SECONDS)) {

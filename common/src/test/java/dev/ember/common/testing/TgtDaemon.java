@@ -6,9 +6,14 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -66,6 +71,37 @@ public final class TgtDaemon implements AutoCloseable {
         startProcess();
     }
 
+    /** SIGKILLs the daemon and leaves it down: its targets, LUNs and accounts are gone, logins fail. */
+    public void crash() throws InterruptedException {
+        stop();
+    }
+
+    /** Starts a fresh daemon (no targets) on the same port and control socket after {@link #crash()}. */
+    public void startAgain() throws Exception {
+        startProcess();
+    }
+
+    /** The IQNs of the daemon's targets. */
+    public Set<String> targetNames() throws Exception {
+        Set<String> names = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^Target \\d+: (\\S+)$").matcher(show());
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /** The user names of the daemon's CHAP accounts. */
+    public Set<String> accountNames() throws Exception {
+        Set<String> names = new TreeSet<>();
+        for (String line : accounts().split("\n")) {
+            if (!line.isBlank() && !line.startsWith("Account list")) {
+                names.add(line.trim());
+            }
+        }
+        return names;
+    }
+
     /** {@code tgtadm --lld iscsi --mode target --op show} of this daemon. */
     public String show() throws Exception {
         return tgtadm("--mode", "target", "--op", "show");
@@ -77,7 +113,7 @@ public final class TgtDaemon implements AutoCloseable {
     }
 
     private String tgtadm(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("tgtadm", "-C", Integer.toString(controlPort), "--lld", "iscsi"));
+        List<String> command = new ArrayList<>(List.of("tgtadm", "-C", Integer.toString(controlPort), "--lld", "iscsi"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
