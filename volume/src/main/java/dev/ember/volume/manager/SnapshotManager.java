@@ -114,7 +114,8 @@ final class SnapshotManager {
     }
 
     /**
-     * {@code deleting} becomes deleted; a snapshot other volumes depend on goes back to {@code available}
+     * {@code deleting} becomes deleted (at once on a driver without snapshots, which cannot hold one); a
+     * snapshot other volumes depend on goes back to {@code available}
      * (Cinder's {@code SnapshotIsBusy}); any other failure leaves it {@code error_deleting}. Both with a
      * user message.
      *
@@ -129,12 +130,14 @@ final class SnapshotManager {
             }
             notifications.snapshot(request.context(), owned.snapshot(), owned.volume(), "delete.start", null, null);
             try {
-                SnapshotCapable capable = Capabilities.require(driver, SnapshotCapable.class, "delete_snapshot");
-                locks.with(owned.volume().id(), () -> {
-                    timer.timedAction("delete_snapshot", () -> capable.deleteSnapshot(volumeManager.spec(owned.volume()),
-                            VolumeManager.snapshotSpec(owned.snapshot())));
-                    return null;
-                });
+                // A driver without snapshots never made one: there is nothing on the backend to remove.
+                if (driver instanceof SnapshotCapable capable) {
+                    locks.with(owned.volume().id(), () -> {
+                        timer.timedAction("delete_snapshot", () -> capable.deleteSnapshot(volumeManager.spec(owned.volume()),
+                                VolumeManager.snapshotSpec(owned.snapshot())));
+                        return null;
+                    });
+                }
                 tx.run(() -> {
                     if (snapshots.markDeleted(owned.snapshot().id(), Set.of(SnapshotStatus.DELETING))) {
                         quotas.release(owned.snapshot().projectId(), quotas.of(owned.snapshot()));

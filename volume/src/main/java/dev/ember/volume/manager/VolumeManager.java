@@ -305,9 +305,11 @@ public final class VolumeManager {
             try {
                 withLock(volume.id(), () -> {
                     // Cascade: the API moved the volume's snapshots to deleting with it.
+                    // A driver without snapshots never made one: only the rows go.
                     for (Snapshot snapshot : snapshots.ofVolume(volume.id())) {
-                        SnapshotCapable capable = Capabilities.require(driver, SnapshotCapable.class, "delete_snapshot");
-                        timer.timedAction("delete_snapshot", () -> capable.deleteSnapshot(spec(volume), snapshotSpec(snapshot)));
+                        if (driver instanceof SnapshotCapable capable) {
+                            timer.timedAction("delete_snapshot", () -> capable.deleteSnapshot(spec(volume), snapshotSpec(snapshot)));
+                        }
                         tx.run(() -> {
                             if (snapshots.markDeleted(snapshot.id(), Set.of(SnapshotStatus.DELETING))) {
                                 quotas.release(snapshot.projectId(), quotas.of(snapshot));
