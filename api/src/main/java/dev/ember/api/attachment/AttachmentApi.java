@@ -10,9 +10,7 @@ import dev.ember.common.context.RequestContext;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
 import dev.ember.common.json.Json;
-import dev.ember.common.rpc.BusUnavailableException;
 import dev.ember.common.rpc.CinderFault;
-import dev.ember.common.rpc.RpcTimeoutException;
 import dev.ember.common.rpc.VolumeRpc;
 import dev.ember.common.volume.Volume;
 import dev.ember.common.volume.VolumeRepository;
@@ -95,9 +93,11 @@ public final class AttachmentApi {
         JsonNode info;
         try {
             info = connect(context, volume, connector, attachment.id(), "Unable to create attachment for volume (");
-        } catch (BusUnavailableException | RpcTimeoutException e) {
-            // The caller gets a 503 and never learns this attachment's id, so nobody could ever delete it: the
-            // reservation is withdrawn here (the volume service withdraws a connection it makes late).
+        } catch (RuntimeException e) {
+            // The caller gets an error (a 503 when the broker, the volume service or its storage is away, a 400
+            // for a connector the driver refuses) and never learns this attachment's id, so nobody could ever
+            // delete it: as Cinder's attachment_create, the reservation is withdrawn here (the volume service
+            // withdraws a connection it makes late).
             withdraw(context, volume.id(), attachment.id(), e);
             throw e;
         }

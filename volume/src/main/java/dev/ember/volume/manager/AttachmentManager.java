@@ -270,7 +270,17 @@ final class AttachmentManager {
             throw e;
         }
         VolumeSpec spec = volumeManager.spec(volume);
-        ModelUpdate export = timer.timed("create_export", () -> attach.createExport(spec));
+        ModelUpdate export;
+        try {
+            export = timer.timed("create_export", () -> attach.createExport(spec));
+        } catch (DriverException e) {
+            // Half an export (a target file written, the daemon unreachable) would come back as a target no
+            // attachment holds once the daemon does: it goes unless another connection uses the export.
+            if (attachments.ofVolume(volume.id()).stream().noneMatch(Attachment::hasConnection)) {
+                safely("remove_export", () -> attach.removeExport(spec));
+            }
+            throw e;
+        }
         if (!Objects.equals(export.providerLocation(), volume.providerLocation())
                 || !Objects.equals(export.providerAuth(), volume.providerAuth())) {
             volumes.saveExport(volume.id(), export.providerLocation(), export.providerAuth());

@@ -122,7 +122,16 @@ public final class TgtAdm implements TargetHelper {
     public void remove(String iqn) throws DriverException {
         synchronized (lock) {
             IscsiTarget kept = files.read(iqn);
-            Shown shown = show();
+            Shown shown;
+            try {
+                shown = show();
+            } catch (DriverException e) {
+                // The record goes even so: a daemon that crashed holds nothing, and one that comes back must not
+                // get the target again from this file (ensure). The caller retries the rest (or not, undoing a
+                // failed export).
+                files.delete(iqn);
+                throw e;
+            }
             ShownTarget live = shown.targets.get(iqn);
             if (live != null) {
                 // --force also ends the sessions of initiators still logged in.
