@@ -136,9 +136,6 @@ public final class BackendHost implements AutoCloseable {
             return;
         }
         reportStats();
-        CurrentContext.run(RequestContext.internal(), manager::recover);
-        CurrentContext.run(RequestContext.internal(), snapshotManager::recover);
-        CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports);
         Map<String, BatchRpcHandler> casts = Map.of(
                 VolumeRpc.CREATE_VOLUME, messages -> {
                     List<RpcMessage> retry = requeue(messages, manager.createVolumes(requests(messages)));
@@ -184,6 +181,17 @@ public final class BackendHost implements AutoCloseable {
         int exportCheck = Math.max(1, properties.ember().exportCheckInterval());
         timer.scheduleWithFixedDelay(() -> CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports),
                 exportCheck, exportCheck, TimeUnit.SECONDS);
+        // What a crash left unfinished is resumed beside new work, not before it: one operation the storage
+        // holds up (an RBD image whose lock a dead process still owns, for up to the OSDs' watch timeout) must not
+        // keep every new request of the backend waiting. Handlers are idempotent and take the volume's lock, so a
+        // recovered operation and a redelivered message for the same volume do the work once.
+        Thread recovery = new Thread(() -> {
+            CurrentContext.run(RequestContext.internal(), manager::recover);
+            CurrentContext.run(RequestContext.internal(), snapshotManager::recover);
+            CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports);
+        }, "recover-" + backend);
+        recovery.setDaemon(true);
+        recovery.start();
     }
 
     /** The generic group casts ({@link GroupManager}). */
