@@ -96,9 +96,10 @@ public class ApiRole {
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
             dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties,
-            dev.ember.common.group.GroupRepository groups, dev.ember.common.notify.VolumeNotifications notifications) {
+            dev.ember.common.group.GroupRepository groups, dev.ember.common.notify.VolumeNotifications notifications,
+            dev.ember.common.db.IdempotencyKeys idempotencyKeys) {
         return new VolumeApi(volumes, attachments, snapshots, types, services, schedulerRpc, volumeRpc, tx, quotas, pools,
-                typeRepository, qosSpecs, properties, groups, notifications);
+                typeRepository, qosSpecs, properties, groups, notifications, idempotencyKeys);
     }
 
     @Bean

@@ -74,6 +74,13 @@ public final class Http {
         return send("POST", path, json, Map.of("Content-Type", "application/json"));
     }
 
+    /** A JSON POST with further headers. */
+    public Response post(String path, String json, Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(Map.of("Content-Type", "application/json"));
+        all.putAll(headers);
+        return send("POST", path, json, all);
+    }
+
     public Response put(String path, String json) {
         return send("PUT", path, json, Map.of("Content-Type", "application/json"));
     }

@@ -251,4 +251,62 @@ class VolumeApiIT {
         awaitStatus(admin, mine, "available");
         admin.delete(v3("/volumes/" + mine));
     }
+    /**
+     * A create sent again with the same {@code Idempotency-Key} (a client that lost the answer) makes nothing
+     * new and returns the first volume, also when the retries race; the key with another body, a malformed key
+     * and a key whose volume is gone are clean 409s and 400s; other projects have keys of their own.
+     */
+    @Test
+    @Order(8)
+    void createsSentAgainWithTheSameIdempotencyKeyMakeOneVolume() throws Exception {
+        String key = "retry-" + java.util.UUID.randomUUID();
+        String body = "{\"volume\": {\"size\": 1, \"name\": \"idempotent\"}}";
+        Map<String, String> headers = Map.of("Idempotency-Key", key);
+        java.util.List<java.util.concurrent.Future<Http.Response>> sent = new java.util.ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        for (int i = 0; i < 8; i++) {
+            sent.add(pool.submit(() -> admin.post(v3("/volumes"), body, headers)));
+        }
+        pool.shutdown();
+        Set<String> ids = new java.util.HashSet<>();
+        for (var f : sent) {
+            Http.Response r = f.get();
+            assertThat(r.status()).as(r.toString()).isEqualTo(202);
+            ids.add(r.json().get("volume").get("id").asString());
+        }
+        assertThat(ids).as("one volume for eight sends").hasSize(1);
+        String id = ids.iterator().next();
+        try (var c = cluster.database().connect();
+                ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM volumes WHERE display_name = 'idempotent'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+        awaitStatus(admin, id, "available");
+        Http.Response again = admin.post(v3("/volumes"), body, headers);
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(again.json().get("volume").get("id").asString()).isEqualTo(id);
+        assertThat(again.json().get("volume").get("status").asString()).as("the volume as it is now").isEqualTo("available");
+
+        Http.Response other = admin.post(v3("/volumes"), "{\"volume\": {\"size\": 2}}", headers);
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.body()).isEqualTo("{\"conflictingRequest\": {\"code\": 409, \"message\": \"Idempotency-Key " + key
+                + " was used for another request.\"}}");
+        Http.Response malformed = admin.post(v3("/volumes"), body, Map.of("Idempotency-Key", "x".repeat(256)));
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("badRequest").get("message").asString()).contains("Idempotency-Key");
+
+        Http demo = cluster.http().as("demo:demo");
+        Http.Response theirs = demo.post("/v3/demo/volumes", body, headers);
+        assertThat(theirs.status()).isEqualTo(202);
+        String theirId = theirs.json().get("volume").get("id").asString();
+        assertThat(theirId).as("keys are per project").isNotEqualTo(id);
+        awaitStatus(demo, theirId, "available");
+        demo.delete("/v3/demo/volumes/" + theirId);
+
+        admin.delete(v3("/volumes/" + id));
+        Await.until("volume " + id + " deleted", WAIT, () -> admin.get(v3("/volumes/" + id)).status() == 404);
+        Http.Response gone = admin.post(v3("/volumes"), body, headers);
+        assertThat(gone.status()).isEqualTo(409);
+        assertThat(gone.json().get("conflictingRequest").get("message").asString()).contains("has since been deleted");
+    }
 }

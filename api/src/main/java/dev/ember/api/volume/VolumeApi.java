@@ -1,6 +1,7 @@
 package dev.ember.api.volume;
 
 import dev.ember.api.http.ApiException;
+import dev.ember.api.http.IdempotencyKey;
 import dev.ember.common.attachment.Attachment;
 import dev.ember.common.attachment.AttachmentRepository;
 import dev.ember.common.config.CinderProperties;
@@ -8,6 +9,7 @@ import dev.ember.common.snapshot.Snapshot;
 import dev.ember.common.snapshot.SnapshotRepository;
 import dev.ember.common.snapshot.SnapshotStatus;
 import dev.ember.common.context.RequestContext;
+import dev.ember.common.db.IdempotencyKeys;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
 import dev.ember.common.pool.PoolRepository;
@@ -30,11 +32,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 
 /**
  * The API side of volume operations (Cinder's {@code cinder/volume/api.py}): checks, the database row,
@@ -60,13 +64,15 @@ public final class VolumeApi {
     private final GroupRepository groups;
 
     private final dev.ember.common.notify.VolumeNotifications notifications;
+    private final IdempotencyKeys idempotencyKeys;
 
     public VolumeApi(VolumeRepository volumes, AttachmentRepository attachments, SnapshotRepository snapshots,
             VolumeTypeCache types, ServiceRepository services, SchedulerRpc schedulerRpc, VolumeRpc volumeRpc, Tx tx,
             Quotas quotas, PoolRepository pools, VolumeTypeRepository typeRepository,
             dev.ember.common.qos.QosRepository qosSpecs, CinderProperties properties, GroupRepository groups,
-            dev.ember.common.notify.VolumeNotifications notifications) {
+            dev.ember.common.notify.VolumeNotifications notifications, IdempotencyKeys idempotencyKeys) {
         this.notifications = notifications;
+        this.idempotencyKeys = idempotencyKeys;
         this.volumes = volumes;
         this.groups = groups;
         this.attachments = attachments;
@@ -83,18 +89,31 @@ public final class VolumeApi {
         this.properties = properties;
     }
 
-    /** What a create asks for, already validated against the schema. */
+    /**
+     * What a create asks for, already validated against the schema.
+     *
+     * @param idempotency the request's {@code Idempotency-Key}, or null
+     */
     public record CreateRequest(String name, String description, String volumeType, Map<String, String> metadata,
             Integer size, String availabilityZone, String snapshotId, String sourceVolid, String consistencygroupId,
-            String groupId, String backupId, String imageRef) {
+            String groupId, String backupId, String imageRef, IdempotencyKey idempotency) {
     }
 
     /**
      * Creates the row in {@code creating} and asks a scheduler to place it. The row is committed before
      * the message is sent; if the broker does not take the message, the scheduler's re-drive finds the
      * row and places it anyway, so the answer is 202 either way and the caller never waits on the broker.
+     * A create with an idempotency key the project used before (within {@link IdempotencyKeys#RETENTION})
+     * makes nothing and returns the volume the first one made.
      */
     public Volume create(RequestContext context, CreateRequest request) {
+        IdempotencyKey idempotency = request.idempotency();
+        if (idempotency != null) {
+            Optional<Volume> earlier = madeEarlier(context, idempotency);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         if (request.backupId() != null) {
             throw ApiException.notFound("Backup " + request.backupId() + " could not be found.");
         }
@@ -211,10 +230,22 @@ public final class VolumeApi {
         // transaction's last statement: their row locks, which every create of the project needs, are then held
         // only until the commit.
         quotas.checkVolumeSize(context.projectId(), size);
-        tx.run(() -> {
-            volumes.insert(volume);
-            quotas.consume(volume.projectId(), quotas.of(volume));
-        });
+        try {
+            tx.run(() -> {
+                volumes.insert(volume);
+                if (idempotency != null) {
+                    idempotencyKeys.record(context.projectId(), "volume", idempotency.key(), volume.id(),
+                            idempotency.fingerprint(), now);
+                }
+                quotas.consume(volume.projectId(), quotas.of(volume));
+            });
+        } catch (DuplicateKeyException e) {
+            if (idempotency == null) {
+                throw e;
+            }
+            // A retry with the same key committed first: it made the volume.
+            return madeEarlier(context, idempotency).orElseThrow(() -> e);
+        }
         try {
             schedulerRpc.createVolume(context, volume);
         } catch (BusUnavailableException e) {
@@ -222,6 +253,25 @@ public final class VolumeApi {
                     volume.id(), e.getMessage());
         }
         return volume;
+    }
+
+    /**
+     * The volume an earlier create with the same idempotency key made, as it is now; a key reused for another
+     * request, or whose volume is gone, is a 409.
+     */
+    private Optional<Volume> madeEarlier(RequestContext context, IdempotencyKey idempotency) {
+        Optional<IdempotencyKeys.Entry> entry = idempotencyKeys.find(context.projectId(), "volume", idempotency.key(),
+                Timestamps.now());
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!entry.get().fingerprint().equals(idempotency.fingerprint())) {
+            throw ApiException.conflict("Idempotency-Key " + idempotency.key() + " was used for another request.");
+        }
+        Volume made = volumes.find(entry.get().resourceId()).orElseThrow(() -> ApiException.conflict("Idempotency-Key "
+                + idempotency.key() + " was used to create volume " + entry.get().resourceId() + ", which has since been deleted."));
+        LOG.info("volume create with Idempotency-Key {} already made volume {}", idempotency.key(), made.id());
+        return Optional.of(made);
     }
 
     /** A volume the caller may see: its own project's, or any for an admin. */

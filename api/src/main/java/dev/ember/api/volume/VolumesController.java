@@ -4,6 +4,7 @@ import static dev.ember.api.http.JsonBodies.text;
 
 import dev.ember.api.http.ApiException;
 import dev.ember.api.http.ApiRequest;
+import dev.ember.api.http.IdempotencyKey;
 import dev.ember.api.http.JsonBodies;
 import dev.ember.api.http.ListFilters;
 import dev.ember.api.http.ListRequest;
@@ -64,7 +65,7 @@ public class VolumesController {
         VolumeApi.CreateRequest create = new VolumeApi.CreateRequest(name, description, text(v, "volume_type"),
                 metadata(v.get("metadata")), size(v.get("size")), text(v, "availability_zone"), text(v, "snapshot_id"),
                 text(v, "source_volid"), text(v, "consistencygroup_id"), text(v, "group_id"), text(v, "backup_id"),
-                imageRef);
+                imageRef, IdempotencyKey.of(http, body));
         Volume volume = volumes.create(request.context(), create);
         return Responses.accepted(VolumeViews.wrap(VolumeViews.detail(request, volume, false)));
     }

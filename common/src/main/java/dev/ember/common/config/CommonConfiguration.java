@@ -2,6 +2,7 @@ package dev.ember.common.config;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ember.common.db.IdempotencyKeys;
 import dev.ember.common.db.Tx;
 import dev.ember.common.message.MessageRepository;
 import dev.ember.common.pool.PoolRepository;
@@ -80,6 +81,11 @@ public class CommonConfiguration {
     @Bean
     public AbandonedStorage abandonedStorage(JdbcTemplate jdbc) {
         return new AbandonedStorage(jdbc);
+    }
+
+    @Bean
+    public IdempotencyKeys idempotencyKeys(JdbcTemplate jdbc) {
+        return new IdempotencyKeys(jdbc);
     }
 
     @Bean
