@@ -277,6 +277,62 @@ class AttachFlowIT {
         assertThat(tgtd.show()).doesNotContain(iqn(volumeId));
     }
 
+    /**
+     * An attachment made with a connector while tgtd is down fails, and its caller never learns its id, so it
+     * leaves nothing: the volume is available again, with no attachment and no target file, no target comes
+     * back for it when tgtd does, and the same request then works.
+     */
+    @Test
+    void anAttachWhileTgtdIsDownLeavesNothingBehind() throws Exception {
+        String volumeId = createVolume(null);
+        String body = "{\"attachment\": {\"volume_uuid\": \"" + volumeId + "\", \"instance_uuid\": \"" + INSTANCE
+                + "\", \"connector\": " + connector(HOST_IQN) + "}}";
+        tgtd.crash();
+        Http.Response refused;
+        try {
+            refused = nova.post("/v3/admin/attachments", body);
+        } finally {
+            tgtd.startAgain();
+        }
+        assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.json().get("serviceUnavailable").get("message").asString()).isNotBlank();
+        assertThat(volume(volumeId).get("status").asString()).isEqualTo("available");
+        assertThat(nova.get("/v3/admin/attachments?volume_id=" + volumeId).json().get("attachments")).isEmpty();
+        assertThat(state.resolve("ipsan").resolve("targets").resolve("volume-" + volumeId)).doesNotExist();
+        Thread.sleep(5_000); // two export checks
+        assertThat(tgtd.show()).doesNotContain(iqn(volumeId));
+
+        Http.Response attached = nova.post("/v3/admin/attachments", body);
+        assertThat(attached.status()).as(attached.body()).isEqualTo(200);
+        assertThat(tgtd.show()).contains(iqn(volumeId));
+        assertThat(nova.delete("/v3/admin/attachments/" + attached.json().get("attachment").get("id").asString()).status())
+                .isEqualTo(200);
+        assertThat(tgtd.show()).doesNotContain(iqn(volumeId));
+    }
+
+    /**
+     * The ipSAN driver has no snapshots: a snapshot create ends in {@code error}, and deleting that snapshot,
+     * alone or with its volume ({@code cascade}), removes it instead of leaving it {@code error_deleting}.
+     */
+    @Test
+    void snapshotsTheDriverCannotMakeCanBeDeleted() {
+        String volumeId = createVolume(null);
+        List<String> snaps = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Http.Response r = legacy.post("/v3/admin/snapshots", "{\"snapshot\": {\"volume_id\": \"" + volumeId + "\"}}");
+            assertThat(r.status()).as(r.body()).isEqualTo(202);
+            String id = r.json().get("snapshot").get("id").asString();
+            Await.until("snapshot " + id + " in error", WAIT, () -> "error".equals(
+                    legacy.get("/v3/admin/snapshots/" + id).json().get("snapshot").get("status").asString()));
+            snaps.add(id);
+        }
+        assertThat(legacy.delete("/v3/admin/snapshots/" + snaps.get(0)).status()).isEqualTo(202);
+        Await.until("snapshot deleted", WAIT, () -> legacy.get("/v3/admin/snapshots/" + snaps.get(0)).status() == 404);
+        assertThat(legacy.delete("/v3/admin/volumes/" + volumeId + "?cascade=true").status()).isEqualTo(202);
+        Await.until("volume and snapshot deleted", WAIT, () -> legacy.get("/v3/admin/volumes/" + volumeId).status() == 404
+                && legacy.get("/v3/admin/snapshots/" + snaps.get(1)).status() == 404);
+    }
+
     @Test
     void twentyRacingReservationsOfOneVolumeHaveExactlyOneWinner() throws Exception {
         String volumeId = createVolume(null);
