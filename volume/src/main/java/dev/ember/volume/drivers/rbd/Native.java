@@ -74,6 +74,11 @@ final class Native {
 
         void rbd_snap_list_end(Pointer snaps);
 
+        /** {@code rbd_snap_namespace_type_t}: 0 user, 1 group, 2 trash, 3 mirror. */
+        int rbd_snap_get_namespace_type(Pointer image, long snapId, IntByReference namespaceType);
+
+        int rbd_snap_remove_by_id(Pointer image, long snapId);
+
         int rbd_snap_set(Pointer image, String snapName);
 
         int rbd_clone(Pointer parentIoctx, String parentName, String parentSnapName, Pointer childIoctx, String childName,

@@ -36,6 +36,7 @@ final class RbdClient implements AutoCloseable {
     static final int EBUSY = 16;
     static final int ENOTEMPTY = 39;
     static final int ERANGE = 34;
+    static final int SNAP_NAMESPACE_TRASH = 2;
     static final int EINVAL = 22;
 
     private static final long NATIVE_STACK_BYTES = 16L << 20;
@@ -48,8 +49,13 @@ final class RbdClient implements AutoCloseable {
     private Pointer cluster;
     private Pointer ioctx;
 
-    /** A snapshot as librbd lists it. */
-    record Snap(long id, long size, String name) {
+    /**
+     * A snapshot as librbd lists it.
+     *
+     * @param trashed in librbd's trash namespace (under a UUID name): a removal that was interrupted, or one
+     *     that waits for its clones to go
+     */
+    record Snap(long id, long size, String name, boolean trashed) {
     }
 
     /** An image's parent: the snapshot it was cloned from. */
@@ -199,8 +205,12 @@ final class RbdClient implements AutoCloseable {
                 List<Snap> out = new ArrayList<>();
                 for (int i = 0; i < r; i++) {
                     Pointer namePtr = snaps.getPointer(24L * i + 16);
-                    out.add(new Snap(snaps.getLong(24L * i), snaps.getLong(24L * i + 8),
-                            namePtr == null ? "" : namePtr.getString(0, StandardCharsets.UTF_8.name())));
+                    long id = snaps.getLong(24L * i);
+                    IntByReference namespace = new IntByReference();
+                    boolean trashed = rbd.rbd_snap_get_namespace_type(image, id, namespace) == 0
+                            && namespace.getValue() == SNAP_NAMESPACE_TRASH;
+                    out.add(new Snap(id, snaps.getLong(24L * i + 8),
+                            namePtr == null ? "" : namePtr.getString(0, StandardCharsets.UTF_8.name()), trashed));
                 }
                 rbd.rbd_snap_list_end(snaps);
                 return out;
@@ -210,6 +220,20 @@ final class RbdClient implements AutoCloseable {
 
     void snapCreate(String image, String snap) throws DriverException {
         withImage(image, null, h -> check("rbd_snap_create " + image + "@" + snap, rbd.rbd_snap_create(h, snap)));
+    }
+
+    /** Removes a snapshot by id (a trashed one has no name of its own); false while clones of it remain. */
+    boolean snapRemoveById(String image, long snapId) throws DriverException {
+        return withImage(image, null, h -> {
+            int r = rbd.rbd_snap_remove_by_id(h, snapId);
+            if (r == -EBUSY) {
+                return false;
+            }
+            if (r != -ENOENT) {
+                check("rbd_snap_remove_by_id " + image + "@" + snapId, r);
+            }
+            return true;
+        });
     }
 
     void snapRemove(String image, String snap) throws DriverException {

@@ -196,18 +196,7 @@ final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapabl
             return;
         }
         RbdClient.Parent parent = c.parent(name);
-        boolean kept = false;
-        for (RbdClient.Snap snap : c.snapshots(name)) {
-            if (!snap.name().endsWith(CLONE_SNAP)) {
-                throw new DriverException(DriverErrorCode.BUSY, "volume " + name + " still has snapshot " + snap.name());
-            }
-            if (c.children(name, snap.name()).isEmpty()) {
-                c.snapUnprotect(name, snap.name());
-                c.snapRemove(name, snap.name());
-            } else {
-                kept = true;
-            }
-        }
+        boolean kept = releaseSnapshots(c, name);
         if (kept) {
             c.rename(name, name + DELETED);
             LOG.info("volume image {} has clones; kept as {} until they are gone", name, name + DELETED);
@@ -217,6 +206,44 @@ final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapabl
         if (parent != null && parent.pool().equals(settings.rbdPool())) {
             removeDeletedParent(parent);
         }
+    }
+
+    /**
+     * Removes the image's clone snapshots ({@code <clone>.clone_snap}) and trashed snapshots that no clone
+     * needs any more.
+     *
+     * @return whether some remain for their clones
+     * @throws DriverException {@code BUSY} if the image has a snapshot of a user's
+     */
+    private static boolean releaseSnapshots(RbdClient c, String image) throws DriverException {
+        boolean kept = false;
+        for (RbdClient.Snap snap : c.snapshots(image)) {
+            if (snap.trashed()) {
+                kept |= !removeTrashed(c, image, snap);
+            } else if (!snap.name().endsWith(CLONE_SNAP)) {
+                throw new DriverException(DriverErrorCode.BUSY, "volume " + image + " still has snapshot " + snap.name());
+            } else if (c.children(image, snap.name()).isEmpty()) {
+                c.snapUnprotect(image, snap.name());
+                c.snapRemove(image, snap.name());
+            } else {
+                kept = true;
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Removes a snapshot librbd left in the image's trash namespace: it moves a snapshot there first when
+     * removing it, so a process that dies mid-removal leaves one behind, under a UUID name no row knows.
+     *
+     * @return false if clones of it remain, which keep it
+     */
+    private static boolean removeTrashed(RbdClient c, String image, RbdClient.Snap snap) throws DriverException {
+        boolean removed = c.snapRemoveById(image, snap.id());
+        if (removed) {
+            LOG.info("removed snapshot {} (id {}) of {}, left in the trash by an interrupted removal", snap.name(), snap.id(), image);
+        }
+        return removed;
     }
 
     private void removeImage(String name) throws DriverException {
@@ -235,18 +262,15 @@ final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapabl
         if (!parent.image().endsWith(DELETED) || !c.exists(parent.image())) {
             return;
         }
-        if (!c.children(parent.image(), parent.snapshot()).isEmpty()) {
+        RbdClient.Parent grandparent = c.parent(parent.image());
+        // The snapshot the clone came from may be a trashed one (librbd's clone v2), named by a UUID.
+        if (releaseSnapshots(c, parent.image())) {
             return;
         }
-        RbdClient.Parent grandparent = c.parent(parent.image());
-        c.snapUnprotect(parent.image(), parent.snapshot());
-        c.snapRemove(parent.image(), parent.snapshot());
-        if (c.snapshots(parent.image()).isEmpty()) {
-            removeImage(parent.image());
-            LOG.info("removed {}, whose last clone is gone", parent.image());
-            if (grandparent != null && grandparent.pool().equals(settings.rbdPool())) {
-                removeDeletedParent(grandparent);
-            }
+        removeImage(parent.image());
+        LOG.info("removed {}, whose last clone is gone", parent.image());
+        if (grandparent != null && grandparent.pool().equals(settings.rbdPool())) {
+            removeDeletedParent(grandparent);
         }
     }
 
@@ -287,8 +311,15 @@ final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapabl
     @Override
     public void deleteSnapshot(VolumeSpec volume, SnapshotSpec snapshot) throws DriverException {
         RbdClient c = client();
-        if (!c.exists(volume.name())
-                || c.snapshots(volume.name()).stream().noneMatch(s -> s.name().equals(snapshot.name()))) {
+        if (!c.exists(volume.name())) {
+            return;
+        }
+        List<RbdClient.Snap> snaps = c.snapshots(volume.name());
+        for (RbdClient.Snap trashed : snaps.stream().filter(RbdClient.Snap::trashed).toList()) {
+            // Perhaps this very snapshot, its removal interrupted by a crash before its row went.
+            removeTrashed(c, volume.name(), trashed);
+        }
+        if (snaps.stream().noneMatch(s -> !s.trashed() && s.name().equals(snapshot.name()))) {
             return;
         }
         List<String> children = c.children(volume.name(), snapshot.name());

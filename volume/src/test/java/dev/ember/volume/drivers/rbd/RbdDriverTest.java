@@ -179,6 +179,33 @@ class RbdDriverTest extends VolumeDriverContractTest {
         assertThat(ceph.images()).as("no orphan").doesNotContain(clone.name(), source.name() + ".deleted", source.name());
     }
 
+    /**
+     * librbd moves a snapshot it removes to its trash namespace first (under a UUID name), and keeps it there
+     * while clones of it remain; a process killed mid-removal leaves it there. Deleting the volume removes
+     * such a snapshot, or, while its clones live, keeps the image as {@code .deleted} until the last one goes.
+     */
+    @Test
+    void aSnapshotLeftInTheTrashIsRemovedWithItsVolumeOrKeepsItForItsClones() throws Exception {
+        VolumeSpec source = created(1);
+        VolumeSpec clone = newVolume(1);
+        String image = ceph.pool() + "/" + source.name();
+        ceph.rbd("snap", "create", image + "@s");
+        ceph.rbd("clone", "--rbd-default-clone-format", "2", image + "@s", ceph.pool() + "/" + clone.name());
+        ceph.rbd("snap", "rm", image + "@s");
+        assertThat(ceph.rbd("snap", "ls", "--all", image)).contains("trash (s)");
+
+        SnapshotSpec other = snapshot(source);
+        rbd().createSnapshot(source, other);
+        rbd().deleteSnapshot(source, other);
+        assertThat(ceph.rbd("snap", "ls", "--all", image)).as("a trashed snapshot with clones stays").contains("trash (s)")
+                .doesNotContain(other.name());
+
+        driver.deleteVolume(source);
+        assertThat(ceph.images()).doesNotContain(source.name()).contains(source.name() + ".deleted");
+        driver.deleteVolume(clone);
+        assertThat(ceph.images()).as("no orphan").doesNotContain(clone.name(), source.name() + ".deleted", source.name());
+    }
+
     @Test
     void revertingRestoresTheSnapshotsBytes() throws Exception {
         QemuIo.assumeInstalled();
