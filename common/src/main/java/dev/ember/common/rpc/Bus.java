@@ -68,6 +68,29 @@ public final class Bus implements AutoCloseable {
         replyListener.setRecoveryInterval(1000);
         replyListener.setMessageListener(this::onReply);
         replyListener.start();
+        // The reply queue is exclusive to the connection: when the connection goes, so does the queue and any
+        // reply on its way, and a call still waiting would wait out its whole timeout (60 s by default) for
+        // nothing. Such calls fail at once instead, as the broker being unavailable.
+        connectionFactory.addConnectionListener(new org.springframework.amqp.rabbit.connection.ConnectionListener() {
+            @Override
+            public void onCreate(org.springframework.amqp.rabbit.connection.Connection connection) {
+            }
+
+            @Override
+            public void onClose(org.springframework.amqp.rabbit.connection.Connection connection) {
+                failPendingCalls("the connection to the broker closed");
+            }
+
+            @Override
+            public void onShutDown(com.rabbitmq.client.ShutdownSignalException signal) {
+                failPendingCalls("the connection to the broker was lost: " + signal.getMessage());
+            }
+        });
+    }
+
+    private void failPendingCalls(String why) {
+        pendingCalls.values().forEach(waiting -> waiting.completeExceptionally(
+                new BusUnavailableException(why + " while waiting for a reply", null)));
     }
 
     /**
@@ -130,6 +153,9 @@ public final class Bus implements AutoCloseable {
             throw new RpcTimeoutException("interrupted waiting for a reply to " + method);
         } catch (ExecutionException e) {
             outcome = "failed";
+            if (e.getCause() instanceof BusUnavailableException lost) {
+                throw new BusUnavailableException("no reply to " + method + " on " + routingKey + ": " + lost.getMessage(), lost);
+            }
             throw new IllegalStateException(e.getCause());
         } catch (BusUnavailableException e) {
             outcome = "failed";
