@@ -136,6 +136,13 @@ public final class CephCluster implements AutoCloseable {
         return run(command, true);
     }
 
+    /** {@code ceph <args>} as the admin; returns stdout, failing on a non-zero exit. */
+    public String ceph(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("ceph", "--conf", conf()));
+        command.addAll(List.of(args));
+        return run(command, true);
+    }
+
     /** {@code rbd <args>} that may fail: its exit code and output. */
     public int rbdExit(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("rbd", "--conf", conf()));

@@ -36,6 +36,9 @@ final class Native {
                 PointerByReference outbuf, LongByReference outbufLen, PointerByReference outs, LongByReference outsLen);
 
         void rados_buffer_free(Pointer buffer);
+
+        /** This client's address(es) as a string the caller frees with {@code rados_buffer_free}. */
+        int rados_getaddrs(Pointer cluster, PointerByReference addrs);
     }
 
     interface Rbd extends Library {

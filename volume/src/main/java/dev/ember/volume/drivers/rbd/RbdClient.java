@@ -52,10 +52,17 @@ final class RbdClient implements AutoCloseable {
     /**
      * A snapshot as librbd lists it.
      *
-     * @param trashed in librbd's trash namespace (under a UUID name): a removal that was interrupted, or one
-     *     that waits for its clones to go
+     * @param namespace its {@code rbd_snap_namespace_type_t} (0 user, 1 group, 2 trash, 3 mirror), or the
+     *     negative errno of asking for it
      */
-    record Snap(long id, long size, String name, boolean trashed) {
+    record Snap(long id, long size, String name, int namespace) {
+        /**
+         * In librbd's trash namespace (under a UUID name): a removal that was interrupted, or one that waits
+         * for its clones to go.
+         */
+        boolean trashed() {
+            return namespace == SNAP_NAMESPACE_TRASH;
+        }
     }
 
     /** An image's parent: the snapshot it was cloned from. */
@@ -207,10 +214,10 @@ final class RbdClient implements AutoCloseable {
                     Pointer namePtr = snaps.getPointer(24L * i + 16);
                     long id = snaps.getLong(24L * i);
                     IntByReference namespace = new IntByReference();
-                    boolean trashed = rbd.rbd_snap_get_namespace_type(image, id, namespace) == 0
-                            && namespace.getValue() == SNAP_NAMESPACE_TRASH;
+                    int asked = rbd.rbd_snap_get_namespace_type(image, id, namespace);
                     out.add(new Snap(id, snaps.getLong(24L * i + 8),
-                            namePtr == null ? "" : namePtr.getString(0, StandardCharsets.UTF_8.name()), trashed));
+                            namePtr == null ? "" : namePtr.getString(0, StandardCharsets.UTF_8.name()),
+                            asked < 0 ? asked : namespace.getValue()));
                 }
                 rbd.rbd_snap_list_end(snaps);
                 return out;
@@ -307,6 +314,28 @@ final class RbdClient implements AutoCloseable {
     // ----- the cluster ------------------------------------------------------------------------------
 
     /** A monitor command ({@code {"prefix": "df", "format": "json"}}); returns its output. */
+    /** This client's address as the OSDs know it ({@code 127.0.0.1:0/3561847734}), what a blocklist entry names. */
+    String address() throws DriverException {
+        return call("rados_getaddrs", () -> {
+            PointerByReference addrs = new PointerByReference();
+            check("rados_getaddrs", rados.rados_getaddrs(cluster, addrs));
+            try {
+                return addrs.getValue().getString(0, StandardCharsets.UTF_8.name());
+            } finally {
+                rados.rados_buffer_free(addrs.getValue());
+            }
+        });
+    }
+
+    /**
+     * Blocklists a client that is gone ({@code ceph osd blocklist add}): the OSDs drop its watches at once, so
+     * the image locks it held can be taken without waiting for them to time out.
+     */
+    void blocklist(String address) throws DriverException {
+        monCommand("{\"prefix\": \"osd blocklist\", \"blocklistop\": \"add\", \"addr\": "
+                + dev.ember.common.json.Json.write(address) + "}");
+    }
+
     String monCommand(String json) throws DriverException {
         return call("mon_command", () -> {
             PointerByReference out = new PointerByReference();

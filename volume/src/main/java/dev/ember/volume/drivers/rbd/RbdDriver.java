@@ -58,7 +58,8 @@ final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapabl
     /** The backend section's settings. */
     record Settings(String pool, String rbdPool, String user, String confFile, String clusterName, String secretUuid,
             String keyringFile, boolean flattenFromSnapshot, int maxCloneDepth, java.time.Duration timeout,
-            int reservedPercentage, double maxOverSubscriptionRatio, boolean exclusivePool, boolean dynamicTotal) {
+            int reservedPercentage, double maxOverSubscriptionRatio, boolean exclusivePool, boolean dynamicTotal,
+            Path stateDir) {
     }
 
     private final Settings settings;
@@ -77,9 +78,34 @@ final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapabl
         if (settings.keyringFile() != null) {
             conf.put("keyring", settings.keyringFile());
         }
-        client = new RbdClient(settings.clusterName(), settings.user(), settings.confFile(), conf, settings.rbdPool(),
+        RbdClient c = new RbdClient(settings.clusterName(), settings.user(), settings.confFile(), conf, settings.rbdPool(),
                 settings.timeout());
         LOG.info("connected to Ceph cluster {} as {} (pool {})", settings.clusterName(), settings.user(), settings.rbdPool());
+        fenceEarlierClient(c);
+        client = c;
+    }
+
+    /**
+     * Fences this backend's previous Ceph client, the process that ran it before (a crash included): until the
+     * OSDs time its watches out ({@code osd_client_watch_timeout}, 30 s by default) every image it had open
+     * stays locked, and each operation on one waits that long. Its address is kept in the backend's state
+     * directory, and blocklisting it ends its watches at once (the {@code profile rbd} caps Cinder's user has
+     * allow it). One volume service runs a backend at a time, so the address is never a live peer's.
+     */
+    private void fenceEarlierClient(RbdClient c) {
+        Path file = settings.stateDir().resolve("rbd-client-address");
+        try {
+            String mine = c.address();
+            String before = Files.exists(file) ? Files.readString(file).trim() : "";
+            if (!before.isEmpty() && !before.equals(mine)) {
+                c.blocklist(before);
+                LOG.info("blocklisted this backend's previous Ceph client {}, so the image locks it held go at once", before);
+            }
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, mine + "\n");
+        } catch (IOException | DriverException e) {
+            LOG.warn("could not fence this backend's previous Ceph client: {}", e.getMessage());
+        }
     }
 
     private RbdClient client() throws DriverException {
@@ -221,7 +247,8 @@ final class RbdDriver implements VolumeDriver, ConnectionCapable, SnapshotCapabl
             if (snap.trashed()) {
                 kept |= !removeTrashed(c, image, snap);
             } else if (!snap.name().endsWith(CLONE_SNAP)) {
-                throw new DriverException(DriverErrorCode.BUSY, "volume " + image + " still has snapshot " + snap.name());
+                throw new DriverException(DriverErrorCode.BUSY, "volume " + image + " still has snapshot " + snap.name()
+                        + (snap.namespace() == 0 ? "" : " (snapshot namespace " + snap.namespace() + ")"));
             } else if (c.children(image, snap.name()).isEmpty()) {
                 c.snapUnprotect(image, snap.name());
                 c.snapRemove(image, snap.name());

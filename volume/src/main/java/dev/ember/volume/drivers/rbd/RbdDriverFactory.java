@@ -81,6 +81,7 @@ public final class RbdDriverFactory implements VolumeDriverFactory {
                 (int) config.getLong(RESERVED, 0),
                 config.getDouble(RATIO, 20.0),
                 config.getBoolean(EXCLUSIVE_POOL, true),
-                config.getBoolean(DYNAMIC_TOTAL, true)));
+                config.getBoolean(DYNAMIC_TOTAL, true),
+                config.stateDir()));
     }
 }

@@ -206,6 +206,32 @@ class RbdDriverTest extends VolumeDriverContractTest {
         assertThat(ceph.images()).as("no orphan").doesNotContain(clone.name(), source.name() + ".deleted", source.name());
     }
 
+    /**
+     * A driver starting where another ran the backend before (its state directory: a restart after a crash)
+     * blocklists the earlier Ceph client, so the image locks a killed process held do not wait out the OSDs'
+     * watch timeout; the earlier client is fenced off and the new one works.
+     */
+    @Test
+    void aDriverStartingAfterAnotherFencesTheEarlierCephClient(@org.junit.jupiter.api.io.TempDir Path state) throws Exception {
+        try (VolumeDriver before = driver(Map.of(), state); VolumeDriver after = driver(Map.of(), state)) {
+            before.start();
+            Path recorded;
+            try (var files = java.nio.file.Files.walk(state)) {
+                recorded = files.filter(f -> f.getFileName().toString().equals("rbd-client-address")).findFirst().orElseThrow();
+            }
+            String earlier = java.nio.file.Files.readString(recorded).trim();
+            assertThat(earlier).matches("\\S+:\\d+/\\d+");
+            after.start();
+            assertThat(ceph.ceph("osd", "blocklist", "ls")).contains(earlier);
+            assertThat(java.nio.file.Files.readString(recorded).trim()).isNotEqualTo(earlier);
+            VolumeSpec volume = newVolume(1);
+            after.createVolume(volume);
+            assertThat(existsOnBackend(volume)).isTrue();
+            after.deleteVolume(volume);
+            assertThatThrownBy(() -> before.createVolume(newVolume(1))).as("the fenced client").isInstanceOf(DriverException.class);
+        }
+    }
+
     @Test
     void revertingRestoresTheSnapshotsBytes() throws Exception {
         QemuIo.assumeInstalled();
