@@ -1,8 +1,10 @@
 package dev.ember.deploy;
 
 import dev.ember.common.json.Json;
+import dev.ember.common.testing.CephCluster;
 import dev.ember.common.testing.PrivateMariaDb;
 import dev.ember.common.testing.PrivateRabbitMq;
+import dev.ember.common.testing.TgtDaemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,20 +32,43 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The fault-injection tool: the real deployment (api, two schedulers, two volume services on the file
- * driver, each a JVM started by the packaged launchers) on a private MariaDB and a private RabbitMQ, under
- * create / attach / detach / extend / snapshot / delete churn from several clients, while faults of every
- * kind are injected at random points: SIGKILL of each role, broker stop/start, database stop/start. Then it
- * lets the system settle by itself (nothing is ever reset by hand) and checks issue 8's invariants against
- * what the clients were told and what the database and the backends' directories hold.
+ * The fault-injection tool: the real deployment (api, two schedulers, two volume services, each a JVM
+ * started by the packaged launchers) on a private MariaDB and a private RabbitMQ, under create / attach /
+ * detach / extend / snapshot / delete churn from several clients, while faults of every kind are injected at
+ * random points: SIGKILL of each role, broker stop/start, database stop/start and, with real storage, SIGKILL
+ * of the tgt daemon and of the Ceph OSD. Then it lets the system settle by itself (nothing is ever reset by
+ * hand) and checks issue 8's invariants against what the clients were told and what the database and the
+ * storage hold: files, RBD images and snapshots, iSCSI targets, CHAP accounts and target files.
  *
- * <p>Only processes this tool started are ever stopped: the machine's shared RabbitMQ and MariaDB are not
- * touched.
+ * <p>With {@link Storage#REAL} one volume service runs the ipSAN driver on a tgt daemon of the run's own and
+ * the other the RBD driver on a Ceph cluster of its own (bluestore, so the OSD can crash and come back); with
+ * {@link Storage#FILE} both run the file driver. Only processes this tool started are ever stopped: the
+ * machine's shared RabbitMQ and MariaDB are not touched.
  */
 final class Chaos implements AutoCloseable {
 
-    /** A kind of fault; each is injected at least {@link Config#faultsPerKind} times. */
-    enum Fault { KILL_API, KILL_SCHEDULER, KILL_VOLUME, BROKER_RESTART, DATABASE_RESTART }
+    /** A kind of fault; each the run's storage has is injected {@link Config#faultsPerKind} times. */
+    enum Fault {
+        KILL_API, KILL_SCHEDULER, KILL_VOLUME, BROKER_RESTART, DATABASE_RESTART, TGTD_RESTART, CEPH_OSD_RESTART;
+
+        boolean needsRealStorage() {
+            return this == TGTD_RESTART || this == CEPH_OSD_RESTART;
+        }
+    }
+
+    /** What the two volume services store on. */
+    enum Storage {
+        /** Both on the file driver: no storage daemon to fail. */
+        FILE,
+        /** node1 on the ipSAN driver (file LUNs behind tgtd, CHAP), node2 on the RBD driver (Ceph). */
+        REAL;
+
+        /** REAL where tgt and Ceph are installed, else FILE. */
+        static Storage available() {
+            return Files.isExecutable(Path.of("/usr/sbin/tgtd")) && Files.isExecutable(Path.of("/usr/bin/ceph-osd"))
+                    && Files.isExecutable(Path.of("/usr/bin/rbd")) ? REAL : FILE;
+        }
+    }
 
     /**
      * @param duration how long the churn runs at least (it also runs until every fault kind was injected)
@@ -52,18 +78,27 @@ final class Chaos implements AutoCloseable {
      * @param serviceDownTime {@code service_down_time}; the bound on transitional states is twice this
      * @param redriveAfter {@code cinder.ember.redrive-after}
      * @param sabotage run once mid-churn with the running chaos, to break an invariant on purpose (null: none)
+     * @param storage what the volume services store on
      */
     record Config(Duration duration, int clients, int faultsPerKind, long seed, int serviceDownTime, int redriveAfter,
-            Sabotage sabotage) {
+            Sabotage sabotage, Storage storage) {
+        /** {@code chaos.storage} is {@code file} or {@code real}; unset, real where tgt and Ceph are installed. */
         static Config fromSystemProperties(Duration defaultDuration, int defaultFaults) {
+            String storage = System.getProperty("chaos.storage");
             return new Config(Duration.ofSeconds(Long.getLong("chaos.seconds", defaultDuration.toSeconds())),
                     Integer.getInteger("chaos.clients", 3), Integer.getInteger("chaos.faults-per-kind", defaultFaults),
                     Long.getLong("chaos.seed", System.nanoTime()), Integer.getInteger("chaos.service-down-time", 10),
-                    Integer.getInteger("chaos.redrive-after", 5), null);
+                    Integer.getInteger("chaos.redrive-after", 5), null,
+                    storage == null || storage.isBlank() ? Storage.available() : Storage.valueOf(storage.toUpperCase(java.util.Locale.ROOT)));
         }
 
         Config withSabotage(Sabotage s, int redrive) {
-            return new Config(duration, clients, faultsPerKind, seed, serviceDownTime, redrive, s);
+            return new Config(duration, clients, faultsPerKind, seed, serviceDownTime, redrive, s, storage);
+        }
+
+        /** The fault kinds this storage has. */
+        List<Fault> faultKinds() {
+            return Stream.of(Fault.values()).filter(f -> storage == Storage.REAL || !f.needsRealStorage()).toList();
         }
     }
 
@@ -72,17 +107,21 @@ final class Chaos implements AutoCloseable {
         void apply(Chaos chaos) throws Exception;
     }
 
-    /** One injected fault: when the component went away, when it was back, and when a new create then worked. */
-    record FaultRecord(Fault kind, String target, double downSeconds, double createWorkedAfterSeconds) {}
+    /**
+     * One injected fault: how long the component was away, when after its return a new create worked and,
+     * for a tgt restart, when every export was back ({@code NaN} for the other kinds).
+     */
+    record FaultRecord(Fault kind, String target, double downSeconds, double createWorkedAfterSeconds,
+            double exportsBackAfterSeconds) {}
 
     /** The outcome of one run. */
-    record Report(long seed, double seconds, Map<String, Integer> answers, List<FaultRecord> faults, int accepted,
-            int unanswered, int ghosts, List<String> violations) {
+    record Report(long seed, double seconds, Storage storage, Map<String, Integer> answers, List<FaultRecord> faults,
+            int accepted, int unanswered, int ghosts, List<String> violations) {
         String text() {
             StringBuilder s = new StringBuilder();
-            s.append(String.format("chaos run: seed %d, %.0f s, %d faults, %d operations answered 2xx, %d unanswered, "
-                    + "%d ghost volumes (create unanswered but applied)%n", seed, seconds, faults.size(), accepted, unanswered,
-                    ghosts));
+            s.append(String.format("chaos run: seed %d, %.0f s, %s storage, %d faults, %d operations answered 2xx, "
+                    + "%d unanswered, %d ghost volumes (create never answered but applied)%n", seed, seconds, storage, faults.size(),
+                    accepted, unanswered, ghosts));
             s.append("answers by kind and status: ").append(new TreeMap<>(answers)).append('\n');
             Map<Fault, List<Double>> byKind = new EnumMap<>(Fault.class);
             faults.forEach(f -> byKind.computeIfAbsent(f.kind(), k -> new ArrayList<>()).add(f.createWorkedAfterSeconds()));
@@ -92,8 +131,9 @@ final class Chaos implements AutoCloseable {
                 s.append(String.format("  %-16s x%d  a new create available after the component's return: median %.1f s, max %.1f s%n",
                         kind, times.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1)));
             });
-            faults.forEach(f -> s.append(String.format("    %s %s: down %.1f s, create worked %.1f s after return%n", f.kind(),
-                    f.target(), f.downSeconds(), f.createWorkedAfterSeconds())));
+            faults.forEach(f -> s.append(String.format("    %s %s: down %.1f s, create worked %.1f s after return%s%n", f.kind(),
+                    f.target(), f.downSeconds(), f.createWorkedAfterSeconds(), Double.isNaN(f.exportsBackAfterSeconds()) ? ""
+                            : String.format(", every export back after %.1f s", f.exportsBackAfterSeconds()))));
             s.append("violations: ").append(violations.size()).append('\n');
             violations.forEach(v -> s.append("  - ").append(v).append('\n'));
             return s.toString();
@@ -117,7 +157,16 @@ final class Chaos implements AutoCloseable {
     private final Path state;
     private final Random random;
     private final Map<String, ProcessCluster.Proc> procs = new LinkedHashMap<>();
+    /** The volume services' {@code host@backend} names. */
+    private final List<String> volumeServices = new ArrayList<>();
+    /** Backends whose volumes are files: {@code host@backend} → directory. */
     private final Map<String, Path> backendDirs = new LinkedHashMap<>();
+    /** With real storage: the ipSAN backend's tgt daemon, its name and target files; the RBD backend's cluster. */
+    TgtDaemon tgtd;
+    private String ipsanBackend;
+    private Path targetFiles;
+    CephCluster ceph;
+    private String rbdBackend;
     private Http admin;
 
     // ----- what the clients were told --------------------------------------------------------------------
@@ -125,8 +174,13 @@ final class Chaos implements AutoCloseable {
     final Map<String, String> acceptedCreates = new ConcurrentHashMap<>();
     /** Volume creates answered with an error: names that must not exist. */
     private final Set<String> refusedCreates = ConcurrentHashMap.newKeySet();
-    /** Volume creates with no answer (connection refused or reset, timeout): may or may not exist. */
+    /**
+     * Volume creates with no answer yet (connection refused or reset, timeout): sent again with the same
+     * {@code Idempotency-Key} until answered, as a careful client would; none may be applied twice.
+     */
     private final Set<String> unansweredCreates = ConcurrentHashMap.newKeySet();
+    /** Every volume create's body by name (the name is also its idempotency key). */
+    private final Map<String, String> createBodies = new ConcurrentHashMap<>();
     private final Set<String> acceptedVolumeDeletes = ConcurrentHashMap.newKeySet();
     private final Map<String, String> acceptedSnapshots = new ConcurrentHashMap<>();
     private final Set<String> acceptedSnapshotDeletes = ConcurrentHashMap.newKeySet();
@@ -154,31 +208,48 @@ final class Chaos implements AutoCloseable {
         common.put("cinder.quota-gigabytes", "-1");
         common.put("cinder.quota-snapshots", "-1");
         common.put("cinder.state-path", state.toString());
+        common.put("cinder.ember.export-check-interval", "2");
         this.cluster = new ProcessCluster(common);
     }
 
-    /** Starts the private services and the five roles, and waits until both backends report. */
+    /** Starts the private services, the storage daemons and the five roles, and waits until both backends report. */
     static Chaos start(Config config) throws Exception {
         PrivateMariaDb mariadb = PrivateMariaDb.start();
         PrivateRabbitMq rabbit = null;
+        Chaos chaos = null;
         try {
             rabbit = PrivateRabbitMq.start();
-            Chaos chaos = new Chaos(config, mariadb, rabbit, Files.createTempDirectory("ember-chaos-"));
+            chaos = new Chaos(config, mariadb, rabbit, Files.createTempDirectory("ember-chaos-"));
             chaos.procs.put("api", chaos.cluster.start("chaos-api", "cinder-api", Map.of("cinder.host", "api1")));
             chaos.procs.put("sched1", chaos.cluster.start("chaos-sched1", "cinder-scheduler", Map.of("cinder.host", "sched1")));
             chaos.procs.put("sched2", chaos.cluster.start("chaos-sched2", "cinder-scheduler", Map.of("cinder.host", "sched2")));
-            chaos.procs.put("node1@f1", chaos.cluster.start("chaos-node1", "cinder-volume", chaos.fileBackend("node1", "f1")));
-            chaos.procs.put("node2@f2", chaos.cluster.start("chaos-node2", "cinder-volume", chaos.fileBackend("node2", "f2")));
-            chaos.cluster.awaitReady(Duration.ofSeconds(180), "node1@f1", "node2@f2");
+            if (config.storage() == Storage.REAL) {
+                chaos.startVolumeService("node1", "ipsan", chaos.ipsanConfig("node1", "ipsan"));
+                chaos.startVolumeService("node2", "ceph", chaos.rbdConfig("node2", "ceph"));
+            } else {
+                chaos.startVolumeService("node1", "f1", chaos.fileBackend("node1", "f1"));
+                chaos.startVolumeService("node2", "f2", chaos.fileBackend("node2", "f2"));
+            }
+            chaos.cluster.awaitReady(Duration.ofSeconds(180), chaos.volumeServices.toArray(String[]::new));
             chaos.admin = chaos.cluster.http();
             return chaos;
         } catch (Exception | Error e) {
-            if (rabbit != null) {
-                rabbit.close();
+            if (chaos != null) {
+                chaos.close();
+            } else {
+                if (rabbit != null) {
+                    rabbit.close();
+                }
+                mariadb.close();
             }
-            mariadb.close();
             throw e;
         }
+    }
+
+    private void startVolumeService(String host, String backend, Map<String, String> props) throws IOException {
+        String service = host + "@" + backend;
+        volumeServices.add(service);
+        procs.put(service, cluster.start("chaos-" + host, "cinder-volume", props));
     }
 
     private Map<String, String> fileBackend(String host, String backend) throws IOException {
@@ -190,6 +261,45 @@ final class Chaos implements AutoCloseable {
         props.put("cinder.backends." + backend + ".volume_driver", "file");
         props.put("cinder.backends." + backend + ".volume_backend_name", backend);
         props.put("cinder.backends." + backend + ".file_volumes_dir", dir.toString());
+        return props;
+    }
+
+    /** The ipSAN driver with file LUNs, on a tgt daemon of this run's own. */
+    private Map<String, String> ipsanConfig(String host, String backend) throws Exception {
+        tgtd = TgtDaemon.start();
+        Path dir = Files.createDirectories(state.resolve(host + "-" + backend + "-volumes"));
+        targetFiles = Files.createDirectories(state.resolve(host + "-" + backend + "-targets"));
+        ipsanBackend = host + "@" + backend;
+        backendDirs.put(ipsanBackend, dir);
+        Map<String, String> props = new HashMap<>();
+        props.put("cinder.host", host);
+        props.put("cinder.enabled-backends", backend);
+        String prefix = "cinder.backends." + backend + ".";
+        props.put(prefix + "volume_driver", "iscsi");
+        props.put(prefix + "volume_backend_name", backend);
+        props.put(prefix + "file_volumes_dir", dir.toString());
+        props.put(prefix + "volumes_dir", targetFiles.toString());
+        props.put(prefix + "target_ip_address", "127.0.0.1");
+        props.put(prefix + "target_port", Integer.toString(tgtd.port()));
+        props.put(prefix + "tgt_control_port", Integer.toString(tgtd.controlPort()));
+        return props;
+    }
+
+    /** The RBD driver on a Ceph cluster of this run's own whose OSD keeps its data across a crash. */
+    private Map<String, String> rbdConfig(String host, String backend) throws Exception {
+        ceph = CephCluster.startPersistent();
+        rbdBackend = host + "@" + backend;
+        Map<String, String> props = new HashMap<>();
+        props.put("cinder.host", host);
+        props.put("cinder.enabled-backends", backend);
+        String prefix = "cinder.backends." + backend + ".";
+        props.put(prefix + "volume_driver", "cinder.volume.drivers.rbd.RBDDriver");
+        props.put(prefix + "volume_backend_name", backend);
+        props.put(prefix + "rbd_pool", ceph.pool());
+        props.put(prefix + "rbd_user", "cinder");
+        props.put(prefix + "rbd_ceph_conf", ceph.conf());
+        props.put(prefix + "rbd_keyring_conf", ceph.cinderKeyring());
+        props.put(prefix + "rbd_secret_uuid", "5b6f4a52-3a8e-4c1b-9d55-2a1c0f7e0c01");
         return props;
     }
 
@@ -209,7 +319,7 @@ final class Chaos implements AutoCloseable {
         try {
             List<Fault> plan = new ArrayList<>();
             for (int round = 0; round < config.faultsPerKind(); round++) {
-                List<Fault> kinds = new ArrayList<>(List.of(Fault.values()));
+                List<Fault> kinds = new ArrayList<>(config.faultKinds());
                 Collections.shuffle(kinds, random);
                 plan.addAll(kinds);
             }
@@ -239,10 +349,11 @@ final class Chaos implements AutoCloseable {
             }
         }
         System.out.println("chaos: churn stopped; answers " + new TreeMap<>(answers));
+        answerUnansweredCreates();
         settleAndCheck();
         cleanUpAndCheck();
         int accepted = answers.entrySet().stream().filter(e -> e.getKey().matches(".* 2\\d\\d")).mapToInt(Map.Entry::getValue).sum();
-        return new Report(config.seed(), (System.nanoTime() - started) / 1e9, Map.copyOf(answers), faults, accepted,
+        return new Report(config.seed(), (System.nanoTime() - started) / 1e9, config.storage(), Map.copyOf(answers), faults, accepted,
                 unanswered.get(), ghosts.size(), List.copyOf(violations));
     }
 
@@ -265,8 +376,7 @@ final class Chaos implements AutoCloseable {
                 });
             }
             case KILL_SCHEDULER, KILL_VOLUME -> {
-                List<String> candidates = fault == Fault.KILL_SCHEDULER ? List.of("sched1", "sched2")
-                        : List.of("node1@f1", "node2@f2");
+                List<String> candidates = fault == Fault.KILL_SCHEDULER ? List.of("sched1", "sched2") : volumeServices;
                 target = candidates.get(random.nextInt(candidates.size()));
                 String binary = fault == Fault.KILL_SCHEDULER ? "cinder-scheduler" : "cinder-volume";
                 ProcessCluster.Proc proc = procs.get(target);
@@ -288,6 +398,18 @@ final class Chaos implements AutoCloseable {
                 Await.sleep(outage);
                 mariadb.startServer();
             }
+            case TGTD_RESTART -> {
+                target = "tgtd of " + ipsanBackend;
+                tgtd.crash();
+                Await.sleep(outage);
+                tgtd.startAgain();
+            }
+            case CEPH_OSD_RESTART -> {
+                target = "osd.0 of " + rbdBackend;
+                ceph.stopOsd();
+                Await.sleep(outage);
+                ceph.startOsd();
+            }
             default -> throw new IllegalArgumentException(fault.toString());
         }
         long back = System.nanoTime();
@@ -296,7 +418,19 @@ final class Chaos implements AutoCloseable {
             violations.add(String.format("after %s of %s a new create was available only %.1f s after its return (bound %d s)",
                     fault, target, worked, CREATE_PROBE.toSeconds()));
         }
-        return new FaultRecord(fault, target, (back - down) / 1e9, worked);
+        double exportsBack = Double.NaN;
+        if (fault == Fault.TGTD_RESTART) {
+            long deadline = back + Duration.ofSeconds(2L * config.serviceDownTime()).toNanos();
+            List<String> mismatches = exportMismatches(false);
+            while (!mismatches.isEmpty() && System.nanoTime() < deadline) {
+                Await.sleep(200);
+                mismatches = exportMismatches(false);
+            }
+            exportsBack = (System.nanoTime() - back) / 1e9;
+            mismatches.forEach(m -> violations.add("after " + fault + " the exports were not back within "
+                    + 2 * config.serviceDownTime() + " s: " + m));
+        }
+        return new FaultRecord(fault, target, (back - down) / 1e9, worked, exportsBack);
     }
 
     /** Seconds from {@code since} until a newly created volume was available. */
@@ -304,13 +438,11 @@ final class Chaos implements AutoCloseable {
         String id = Await.value("a create that works", Duration.ofSeconds(180), () -> {
             String name = "probe-" + probes.incrementAndGet();
             try {
-                Http.Response r = admin.post("/v3/admin/volumes", "{\"volume\": {\"size\": 1, \"name\": \"" + name + "\"}}");
+                Http.Response r = createVolume(name, "{\"volume\": {\"size\": 1, \"name\": \"" + name + "\"}}");
                 if (r.status() != 202) {
-                    refusedCreates.add(name);
                     return null;
                 }
                 String created = r.json().get("volume").get("id").asString();
-                acceptedCreates.put(name, created);
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (System.nanoTime() < deadline) {
                     String status = statusOf("/v3/admin/volumes/" + created, "volume");
@@ -324,11 +456,55 @@ final class Chaos implements AutoCloseable {
                 }
                 return null;
             } catch (RuntimeException e) {
-                unansweredCreates.add(name);
                 return null;
             }
         }, v -> v != null);
         return (System.nanoTime() - since) / 1e9;
+    }
+
+    /**
+     * Sends (or sends again) the create of volume {@code name} with its name as {@code Idempotency-Key} and
+     * books the answer: accepted, refused, or none yet.
+     */
+    private Http.Response createVolume(String name, String body) {
+        createBodies.putIfAbsent(name, body);
+        Http.Response r;
+        try {
+            r = admin.post("/v3/admin/volumes", createBodies.get(name), Map.of("Idempotency-Key", name));
+        } catch (RuntimeException e) {
+            unansweredCreates.add(name);
+            throw e;
+        }
+        count("create", r);
+        if (r.status() == 202) {
+            String id = r.json().get("volume").get("id").asString();
+            String before = acceptedCreates.putIfAbsent(name, id);
+            if (before != null && !before.equals(id)) {
+                violations.add("create " + name + " sent again answered " + id + ", the first answer was " + before);
+            }
+            unansweredCreates.remove(name);
+        } else if (r.status() < 500) {
+            refusedCreates.add(name);
+            unansweredCreates.remove(name);
+        } else {
+            unansweredCreates.add(name);
+        }
+        return r;
+    }
+
+    /** After the churn: every create still unanswered is sent again until it is answered. */
+    private void answerUnansweredCreates() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!unansweredCreates.isEmpty() && System.nanoTime() < deadline) {
+            for (String name : List.copyOf(unansweredCreates)) {
+                try {
+                    createVolume(name, createBodies.get(name));
+                } catch (RuntimeException e) {
+                    Await.sleep(500);
+                }
+            }
+        }
+        unansweredCreates.forEach(name -> violations.add("create " + name + " was never answered, though sent again for 60 s"));
     }
 
     private String statusOf(String path, String key) {
@@ -364,6 +540,8 @@ final class Chaos implements AutoCloseable {
         /** instance uuid → volume id: attach requests that got no answer (looked up by instance, as Nova would). */
         private final Map<String, String> unknownAttach = new LinkedHashMap<>();
         private final List<String> snapshots = new ArrayList<>();
+        /** This client's creates with no answer yet, sent again before anything else. */
+        private final Set<String> myUnanswered = new java.util.LinkedHashSet<>();
         private int seq;
 
         Client(int n, Random rnd, AtomicBoolean running) {
@@ -375,6 +553,10 @@ final class Chaos implements AutoCloseable {
         void loop() {
             while (running.get()) {
                 try {
+                    if (!myUnanswered.isEmpty()) {
+                        retryCreate(myUnanswered.iterator().next());
+                        continue;
+                    }
                     step();
                 } catch (RuntimeException e) {
                     unanswered.incrementAndGet();
@@ -416,20 +598,24 @@ final class Chaos implements AutoCloseable {
 
         private void create() {
             String name = "c" + n + "-" + seq++;
+            myUnanswered.add(name);
+            retryCreate(name);
+        }
+
+        /** Sends the create of {@code name} (again), keeping the volume once it is answered. */
+        private void retryCreate(String name) {
             Http.Response r;
             try {
-                r = admin.post("/v3/admin/volumes", "{\"volume\": {\"size\": " + (1 + rnd.nextInt(2)) + ", \"name\": \"" + name + "\"}}");
+                r = createVolume(name, "{\"volume\": {\"size\": " + (1 + rnd.nextInt(2)) + ", \"name\": \"" + name + "\"}}");
             } catch (RuntimeException e) {
-                unansweredCreates.add(name);
+                Await.sleep(200);
                 throw e;
             }
-            count("create", r);
+            if (r.status() < 500) {
+                myUnanswered.remove(name);
+            }
             if (r.status() == 202) {
-                String id = r.json().get("volume").get("id").asString();
-                acceptedCreates.put(name, id);
-                volumes.add(id);
-            } else {
-                refusedCreates.add(name);
+                volumes.add(r.json().get("volume").get("id").asString());
             }
         }
 
@@ -679,8 +865,11 @@ final class Chaos implements AutoCloseable {
         }
     }
 
-    /** Images without a row and rows (that must have one) without an image, on every file backend. */
-    private void leakReport() throws IOException {
+    /**
+     * Storage without a row and rows (that must have storage) without it, on every backend (files, RBD images
+     * and their snapshots) and, on the ipSAN backend, targets and CHAP accounts against the live exports.
+     */
+    private void leakReport() throws Exception {
         Set<String> liveVolumes = new HashSet<>();
         Set<String> mustExist = new HashSet<>();
         for (Map<String, Object> r : query("SELECT id, status, host FROM volumes WHERE deleted = FALSE AND host IS NOT NULL")) {
@@ -696,18 +885,99 @@ final class Chaos implements AutoCloseable {
                 mustExist.add(r.get("host").toString().replaceFirst("#.*", "") + "/snapshot-" + r.get("id"));
             }
         }
+        storedObjects().forEach((backend, names) -> names.forEach(name -> {
+            if (!liveVolumes.contains(name)) {
+                violations.add("leak: " + backend + " holds " + name + " with no live row");
+            }
+            mustExist.remove(backend + "/" + name);
+        }));
+        mustExist.forEach(m -> violations.add("leak: a live row points at the missing image " + m));
+        if (tgtd != null) {
+            // Exports converge within an export-check interval of the last change; give them the bound.
+            long deadline = System.nanoTime() + Duration.ofSeconds(2L * config.serviceDownTime()).toNanos();
+            List<String> mismatches = exportMismatches(true);
+            while (!mismatches.isEmpty() && System.nanoTime() < deadline) {
+                Await.sleep(500);
+                mismatches = exportMismatches(true);
+            }
+            mismatches.forEach(m -> violations.add("leak: " + m));
+        }
+    }
+
+    /** What each backend holds: its volume and snapshot files, or its RBD images and their snapshots. */
+    private Map<String, Set<String>> storedObjects() throws Exception {
+        Map<String, Set<String>> stored = new LinkedHashMap<>();
         for (Map.Entry<String, Path> backend : backendDirs.entrySet()) {
             try (Stream<Path> files = Files.list(backend.getValue())) {
-                for (Path f : files.toList()) {
-                    String name = f.getFileName().toString();
-                    if ((name.startsWith("volume-") || name.startsWith("snapshot-")) && !liveVolumes.contains(name)) {
-                        violations.add("leak: " + backend.getKey() + " holds " + name + " with no live row");
-                    }
-                    mustExist.remove(backend.getKey() + "/" + name);
-                }
+                stored.put(backend.getKey(), files.map(f -> f.getFileName().toString())
+                        .filter(name -> name.startsWith("volume-") || name.startsWith("snapshot-"))
+                        .collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
             }
         }
-        mustExist.forEach(m -> violations.add("leak: a live row points at the missing image " + m));
+        if (ceph != null) {
+            Set<String> names = new TreeSet<>();
+            for (String image : ceph.images()) {
+                names.add(image);
+                for (JsonNode snap : Json.parse(ceph.rbd("snap", "ls", "--all", "--format", "json", ceph.pool() + "/" + image))) {
+                    JsonNode namespace = snap.path("namespace");
+                    String type = namespace.path("type").asString("user");
+                    names.add(snap.get("name").asString() + (type.equals("user") ? ""
+                            : " (a snapshot of " + image + " in librbd's " + type + " namespace: " + namespace + ")"));
+                }
+            }
+            stored.put(rbdBackend, names);
+        }
+        return stored;
+    }
+
+    /**
+     * How the ipSAN backend's exports differ between what tgtd serves and what the driver's target files
+     * record (a target and a CHAP account for each file, nothing else) and, with {@code againstDatabase},
+     * what the database implies: a target for each of its volumes with a live attachment made with a
+     * connector, and none other.
+     */
+    private List<String> exportMismatches(boolean againstDatabase) {
+        List<String> found = new ArrayList<>();
+        try {
+            Set<String> served = tgtd.targetNames();
+            Set<String> accounts = tgtd.accountNames();
+            Set<String> recorded = new TreeSet<>();
+            Set<String> users = new TreeSet<>();
+            try (Stream<Path> files = Files.list(targetFiles)) {
+                for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                    recorded.add(IQN_PREFIX + f.getFileName());
+                    for (String line : Files.readAllLines(f)) {
+                        if (line.trim().startsWith("incominguser ")) {
+                            users.add(line.trim().split("\\s+")[1]);
+                        }
+                    }
+                }
+            }
+            difference(recorded, served).forEach(t -> found.add("the target file of " + t + " has no target in tgtd"));
+            difference(served, recorded).forEach(t -> found.add("tgtd serves " + t + " with no target file"));
+            difference(users, accounts).forEach(u -> found.add("CHAP user " + u + " of a target file has no tgtd account"));
+            difference(accounts, users).forEach(u -> found.add("tgtd has the CHAP account " + u + " of no target"));
+            if (againstDatabase) {
+                Set<String> exported = new TreeSet<>();
+                query("SELECT DISTINCT v.id FROM volumes v JOIN volume_attachment a ON a.volume_id = v.id WHERE v.deleted = FALSE "
+                        + "AND a.deleted = FALSE AND a.connector IS NOT NULL AND a.attach_status IN ('attaching', 'attached', "
+                        + "'detaching') AND v.host LIKE ?", ipsanBackend + "#%")
+                        .forEach(r -> exported.add(IQN_PREFIX + "volume-" + r.get("id")));
+                difference(exported, served).forEach(t -> found.add("attached volume's target " + t + " is not served"));
+                difference(served, exported).forEach(t -> found.add("tgtd serves " + t + " though its volume has no live attachment"));
+            }
+        } catch (Exception e) {
+            found.add("cannot compare the exports: " + e);
+        }
+        return found;
+    }
+
+    private static final String IQN_PREFIX = "iqn.2010-10.org.openstack:";
+
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> d = new TreeSet<>(a);
+        d.removeAll(b);
+        return d;
     }
 
     /**
@@ -781,6 +1051,12 @@ final class Chaos implements AutoCloseable {
     @Override
     public void close() throws Exception {
         cluster.close();
+        if (tgtd != null) {
+            tgtd.close();
+        }
+        if (ceph != null) {
+            ceph.close();
+        }
         rabbit.close();
         mariadb.close();
         new ProcessBuilder("rm", "-rf", state.toString()).start().waitFor();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The chaos checker can fail: a rogue consumer on the private broker takes one {@code create_volume} cast
  * off the scheduler queue and drops it, with the re-drive that would heal it switched off (an hour), and
- * the run must then report that volume stuck in {@code creating}.
+ * the run must then report that volume stuck in {@code creating}; and storage made behind the service's
+ * back must be reported as leaked.
  */
 class ChaosCanFailIT {
 
@@ -25,7 +26,7 @@ class ChaosCanFailIT {
     @Test
     void aDroppedMessageIsReportedAsAStuckVolume() throws Exception {
         CompletableFuture<String> stolen = new CompletableFuture<>();
-        Chaos.Config config = new Chaos.Config(Duration.ofSeconds(15), 2, 0, 42, 5, 3600, null)
+        Chaos.Config config = new Chaos.Config(Duration.ofSeconds(15), 2, 0, 42, 5, 3600, null, Chaos.Storage.FILE)
                 .withSabotage(chaos -> stolen.complete(dropOneCreate(chaos)), 3600);
         Chaos.Report report;
         String volume;
@@ -45,6 +46,30 @@ class ChaosCanFailIT {
         String dropped = volume;
         assertThat(report.violations()).as(report.text())
                 .anySatisfy(v -> assertThat(v).startsWith("stuck").contains("volume " + dropped + " creating"));
+    }
+
+    /**
+     * With real storage, an RBD image and an iSCSI target no row knows of, made behind the service's back, are
+     * both reported as leaks.
+     */
+    @Test
+    void storageNoRowKnowsOfIsReportedAsALeak() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Chaos.Storage.available() == Chaos.Storage.REAL, "tgt and Ceph are not installed");
+        String stray = java.util.UUID.randomUUID().toString();
+        Chaos.Config config = new Chaos.Config(Duration.ofSeconds(10), 1, 0, 43, 5, 5, null, Chaos.Storage.REAL)
+                .withSabotage(chaos -> {
+                    chaos.ceph.rbd("create", "--size", "8", chaos.ceph.pool() + "/volume-" + stray);
+                    chaos.tgtd.tgtadm("--mode", "target", "--op", "new", "--tid", "999", "--targetname",
+                            "iqn.2010-10.org.openstack:volume-" + stray);
+                }, 5);
+        Chaos.Report report;
+        try (Chaos chaos = Chaos.start(config)) {
+            report = chaos.run();
+        }
+        System.out.println(report.text());
+        assertThat(report.violations()).as(report.text())
+                .anySatisfy(v -> assertThat(v).startsWith("leak: node2@ceph holds volume-" + stray))
+                .anySatisfy(v -> assertThat(v).startsWith("leak: tgtd serves iqn.2010-10.org.openstack:volume-" + stray));
     }
 
     /**

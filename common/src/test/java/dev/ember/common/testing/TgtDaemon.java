@@ -112,7 +112,8 @@ public final class TgtDaemon implements AutoCloseable {
         return tgtadm("--mode", "account", "--op", "show");
     }
 
-    private String tgtadm(String... args) throws Exception {
+    /** {@code tgtadm -C N --lld iscsi <args>} on this daemon; returns its output, failing on a non-zero exit. */
+    public String tgtadm(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("tgtadm", "-C", Integer.toString(controlPort), "--lld", "iscsi"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
