@@ -130,7 +130,7 @@ public final class BackendHost implements AutoCloseable {
             driver.start();
             driverStarted = true;
             LOG.info("backend {} started (driver {})", backend, config.backendName());
-        } catch (DriverException e) {
+        } catch (DriverException | RuntimeException e) {
             LOG.warn("backend {} cannot start yet: {}", backend, e.getMessage());
             timer.schedule(this::startDriver, properties.reportInterval(), TimeUnit.SECONDS);
             return;
@@ -176,11 +176,10 @@ public final class BackendHost implements AutoCloseable {
         handlers.putAll(groupHandlers());
         rpcServer.listen(Topics.volumeQueue(backend), handlers, casts, properties.ember().rpcConsumers());
         int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
-        timer.scheduleWithFixedDelay(this::reportStats, interval, interval, TimeUnit.SECONDS);
-        timer.scheduleWithFixedDelay(this::removeAbandonedStorage, interval, interval, TimeUnit.SECONDS);
-        int exportCheck = Math.max(1, properties.ember().exportCheckInterval());
-        timer.scheduleWithFixedDelay(() -> CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports),
-                exportCheck, exportCheck, TimeUnit.SECONDS);
+        every(interval, "reporting stats", this::reportStats);
+        every(interval, "removing abandoned storage", this::removeAbandonedStorage);
+        every(Math.max(1, properties.ember().exportCheckInterval()), "the export check",
+                () -> CurrentContext.run(RequestContext.internal(), attachmentManager::ensureExports));
         // What a crash left unfinished is resumed beside new work, not before it: one operation the storage
         // holds up (an RBD image whose lock a dead process still owns, for up to the OSDs' watch timeout) must not
         // keep every new request of the backend waiting. Handlers are idempotent and take the volume's lock, so a
@@ -192,6 +191,22 @@ public final class BackendHost implements AutoCloseable {
         }, "recover-" + backend);
         recovery.setDaemon(true);
         recovery.start();
+    }
+
+    /**
+     * Runs {@code task} every {@code seconds}. A run that throws (the database away, say) is logged and the
+     * next one still comes: a {@code ScheduledExecutorService} never runs a task again once it has thrown, which
+     * once left a backend without its export check after a database restart, so a later tgtd restart lost
+     * every export for good.
+     */
+    private void every(int seconds, String what, Runnable task) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} on {} failed, will run again in {} s: {}", what, backend, seconds, e.getMessage());
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
     }
 
     /** The generic group casts ({@link GroupManager}). */
