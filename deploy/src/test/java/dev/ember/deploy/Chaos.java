@@ -18,7 +18,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -28,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
@@ -89,7 +92,7 @@ final class Chaos implements AutoCloseable {
                     Integer.getInteger("chaos.clients", 3), Integer.getInteger("chaos.faults-per-kind", defaultFaults),
                     Long.getLong("chaos.seed", System.nanoTime()), Integer.getInteger("chaos.service-down-time", 10),
                     Integer.getInteger("chaos.redrive-after", 5), null,
-                    storage == null || storage.isBlank() ? Storage.available() : Storage.valueOf(storage.toUpperCase(java.util.Locale.ROOT)));
+                    storage == null || storage.isBlank() ? Storage.available() : Storage.valueOf(storage.toUpperCase(Locale.ROOT)));
         }
 
         Config withSabotage(Sabotage s, int redrive) {
@@ -541,7 +544,7 @@ final class Chaos implements AutoCloseable {
         private final Map<String, String> unknownAttach = new LinkedHashMap<>();
         private final List<String> snapshots = new ArrayList<>();
         /** This client's creates with no answer yet, sent again before anything else. */
-        private final Set<String> myUnanswered = new java.util.LinkedHashSet<>();
+        private final Set<String> myUnanswered = new LinkedHashSet<>();
         private int seq;
 
         Client(int n, Random rnd, AtomicBoolean running) {
@@ -911,7 +914,7 @@ final class Chaos implements AutoCloseable {
             try (Stream<Path> files = Files.list(backend.getValue())) {
                 stored.put(backend.getKey(), files.map(f -> f.getFileName().toString())
                         .filter(name -> name.startsWith("volume-") || name.startsWith("snapshot-"))
-                        .collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+                        .collect(Collectors.toCollection(TreeSet::new)));
             }
         }
         if (ceph != null) {
