@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -174,7 +175,10 @@ public final class BackendHost implements AutoCloseable {
                 VolumeRpc.TERMINATE_CONNECTION, attachmentManager::terminateConnection,
                 VolumeRpc.DETACH_VOLUME, attachmentManager::detachVolume));
         handlers.putAll(groupHandlers());
-        rpcServer.listen(Topics.volumeQueue(backend), handlers, casts, properties.ember().rpcConsumers());
+        // Creates first in each batch: after an outage a consumer's batch can hold a backlog of slow deletes
+        // (an RBD image's removal walks its objects), and a new create must not wait for all of them.
+        rpcServer.listen(Topics.volumeQueue(backend), handlers, casts, properties.ember().rpcConsumers(),
+                Set.of(VolumeRpc.CREATE_VOLUME));
         int interval = Math.max(1, Math.min(properties.backendStatsPollingInterval(), properties.reportInterval()));
         every(interval, "reporting stats", this::reportStats);
         every(interval, "removing abandoned storage", this::removeAbandonedStorage);
