@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -255,16 +256,22 @@ final class Chaos implements AutoCloseable {
         procs.put(service, cluster.start("chaos-" + host, "cinder-volume", props));
     }
 
-    private Map<String, String> fileBackend(String host, String backend) throws IOException {
-        Path dir = Files.createDirectories(state.resolve(host + "-" + backend));
-        backendDirs.put(host + "@" + backend, dir);
+    /** A volume service's properties: {@code host} running the one backend {@code backend} with these options. */
+    private static Map<String, String> backendProperties(String host, String backend, String driver, Map<String, String> options) {
         Map<String, String> props = new HashMap<>();
         props.put("cinder.host", host);
         props.put("cinder.enabled-backends", backend);
-        props.put("cinder.backends." + backend + ".volume_driver", "file");
-        props.put("cinder.backends." + backend + ".volume_backend_name", backend);
-        props.put("cinder.backends." + backend + ".file_volumes_dir", dir.toString());
+        String prefix = "cinder.backends." + backend + ".";
+        props.put(prefix + "volume_driver", driver);
+        props.put(prefix + "volume_backend_name", backend);
+        options.forEach((name, value) -> props.put(prefix + name, value));
         return props;
+    }
+
+    private Map<String, String> fileBackend(String host, String backend) throws IOException {
+        Path dir = Files.createDirectories(state.resolve(host + "-" + backend));
+        backendDirs.put(host + "@" + backend, dir);
+        return backendProperties(host, backend, "file", Map.of("file_volumes_dir", dir.toString()));
     }
 
     /** The ipSAN driver with file LUNs, on a tgt daemon of this run's own. */
@@ -274,36 +281,18 @@ final class Chaos implements AutoCloseable {
         targetFiles = Files.createDirectories(state.resolve(host + "-" + backend + "-targets"));
         ipsanBackend = host + "@" + backend;
         backendDirs.put(ipsanBackend, dir);
-        Map<String, String> props = new HashMap<>();
-        props.put("cinder.host", host);
-        props.put("cinder.enabled-backends", backend);
-        String prefix = "cinder.backends." + backend + ".";
-        props.put(prefix + "volume_driver", "iscsi");
-        props.put(prefix + "volume_backend_name", backend);
-        props.put(prefix + "file_volumes_dir", dir.toString());
-        props.put(prefix + "volumes_dir", targetFiles.toString());
-        props.put(prefix + "target_ip_address", "127.0.0.1");
-        props.put(prefix + "target_port", Integer.toString(tgtd.port()));
-        props.put(prefix + "tgt_control_port", Integer.toString(tgtd.controlPort()));
-        return props;
+        return backendProperties(host, backend, "iscsi", Map.of("file_volumes_dir", dir.toString(),
+                "volumes_dir", targetFiles.toString(), "target_ip_address", "127.0.0.1",
+                "target_port", Integer.toString(tgtd.port()), "tgt_control_port", Integer.toString(tgtd.controlPort())));
     }
 
     /** The RBD driver on a Ceph cluster of this run's own whose OSD keeps its data across a crash. */
     private Map<String, String> rbdConfig(String host, String backend) throws Exception {
         ceph = CephCluster.startPersistent();
         rbdBackend = host + "@" + backend;
-        Map<String, String> props = new HashMap<>();
-        props.put("cinder.host", host);
-        props.put("cinder.enabled-backends", backend);
-        String prefix = "cinder.backends." + backend + ".";
-        props.put(prefix + "volume_driver", "cinder.volume.drivers.rbd.RBDDriver");
-        props.put(prefix + "volume_backend_name", backend);
-        props.put(prefix + "rbd_pool", ceph.pool());
-        props.put(prefix + "rbd_user", "cinder");
-        props.put(prefix + "rbd_ceph_conf", ceph.conf());
-        props.put(prefix + "rbd_keyring_conf", ceph.cinderKeyring());
-        props.put(prefix + "rbd_secret_uuid", "5b6f4a52-3a8e-4c1b-9d55-2a1c0f7e0c01");
-        return props;
+        return backendProperties(host, backend, "cinder.volume.drivers.rbd.RBDDriver", Map.of("rbd_pool", ceph.pool(),
+                "rbd_user", "cinder", "rbd_ceph_conf", ceph.conf(), "rbd_keyring_conf", ceph.cinderKeyring(),
+                "rbd_secret_uuid", "5b6f4a52-3a8e-4c1b-9d55-2a1c0f7e0c01"));
     }
 
     // ----- the run --------------------------------------------------------------------------------------
@@ -423,12 +412,8 @@ final class Chaos implements AutoCloseable {
         }
         double exportsBack = Double.NaN;
         if (fault == Fault.TGTD_RESTART) {
-            long deadline = back + Duration.ofSeconds(2L * config.serviceDownTime()).toNanos();
-            List<String> mismatches = exportMismatches(false);
-            while (!mismatches.isEmpty() && System.nanoTime() < deadline) {
-                Await.sleep(200);
-                mismatches = exportMismatches(false);
-            }
+            List<String> mismatches = untilNone(() -> exportMismatches(false),
+                    back + Duration.ofSeconds(2L * config.serviceDownTime()).toNanos(), 200);
             exportsBack = (System.nanoTime() - back) / 1e9;
             mismatches.forEach(m -> violations.add("after " + fault + " the exports were not back within "
                     + 2 * config.serviceDownTime() + " s: " + m));
@@ -746,12 +731,7 @@ final class Chaos implements AutoCloseable {
      */
     private void settleAndCheck() throws Exception {
         Duration bound = Duration.ofSeconds(2L * config.serviceDownTime());
-        long deadline = System.nanoTime() + bound.toNanos();
-        List<String> stuck = stuck();
-        while (!stuck.isEmpty() && System.nanoTime() < deadline) {
-            Await.sleep(500);
-            stuck = stuck();
-        }
+        List<String> stuck = untilNone(this::stuck, System.nanoTime() + bound.toNanos(), 500);
         stuck.forEach(s -> violations.add("stuck beyond " + bound.toSeconds() + " s: " + s));
 
         Map<String, List<Map<String, Object>>> byName = new HashMap<>();
@@ -829,6 +809,20 @@ final class Chaos implements AutoCloseable {
         leakReport();
     }
 
+    /**
+     * Asks {@code problems} every {@code pauseMillis} until it finds none or {@code deadlineNanos}
+     * ({@link System#nanoTime}) passes; returns its last answer.
+     */
+    private static List<String> untilNone(Supplier<List<String>> problems, long deadlineNanos,
+            long pauseMillis) {
+        List<String> found = problems.get();
+        while (!found.isEmpty() && System.nanoTime() < deadlineNanos) {
+            Await.sleep(pauseMillis);
+            found = problems.get();
+        }
+        return found;
+    }
+
     /** Transitional rows: volumes, snapshots, attachments. */
     private List<String> stuck() {
         List<String> found = new ArrayList<>();
@@ -897,12 +891,8 @@ final class Chaos implements AutoCloseable {
         mustExist.forEach(m -> violations.add("leak: a live row points at the missing image " + m));
         if (tgtd != null) {
             // Exports converge within an export-check interval of the last change; give them the bound.
-            long deadline = System.nanoTime() + Duration.ofSeconds(2L * config.serviceDownTime()).toNanos();
-            List<String> mismatches = exportMismatches(true);
-            while (!mismatches.isEmpty() && System.nanoTime() < deadline) {
-                Await.sleep(500);
-                mismatches = exportMismatches(true);
-            }
+            List<String> mismatches = untilNone(() -> exportMismatches(true),
+                    System.nanoTime() + Duration.ofSeconds(2L * config.serviceDownTime()).toNanos(), 500);
             mismatches.forEach(m -> violations.add("leak: " + m));
         }
     }
