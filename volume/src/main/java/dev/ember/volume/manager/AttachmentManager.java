@@ -275,10 +275,8 @@ final class AttachmentManager {
             export = timer.timed("create_export", () -> attach.createExport(spec));
         } catch (DriverException e) {
             // Half an export (a target file written, the daemon unreachable) would come back as a target no
-            // attachment holds once the daemon does: it goes unless another connection uses the export.
-            if (attachments.ofVolume(volume.id()).stream().noneMatch(Attachment::hasConnection)) {
-                safely("remove_export", () -> attach.removeExport(spec));
-            }
+            // attachment holds once the daemon does.
+            undoExport(attach, volume, spec);
             throw e;
         }
         if (!Objects.equals(export.providerLocation(), volume.providerLocation())
@@ -290,14 +288,19 @@ final class AttachmentManager {
         try {
             info = timer.timed("initialize_connection", () -> attach.initializeConnection(exported, connector));
         } catch (DriverException e) {
-            if (attachments.ofVolume(volume.id()).stream().noneMatch(Attachment::hasConnection)) {
-                safely("remove_export", () -> attach.removeExport(exported));
-            }
+            undoExport(attach, volume, exported);
             throw e;
         }
         VolumeType type = types.byId(volume.volumeTypeId()).orElse(null);
         QosSpecs qos = type == null || type.qosSpecsId() == null ? null : qosSpecs.find(type.qosSpecsId()).orElse(null);
         return new Connection(info.driverVolumeType(), ConnectionInfos.data(info, volume, type, qos, mode));
+    }
+
+    /** After a failed connection: removes the export (logging a failure) unless another connection uses it. */
+    private void undoExport(ConnectionCapable attach, Volume volume, VolumeSpec spec) {
+        if (attachments.ofVolume(volume.id()).stream().noneMatch(Attachment::hasConnection)) {
+            safely("remove_export", () -> attach.removeExport(spec));
+        }
     }
 
     /**
