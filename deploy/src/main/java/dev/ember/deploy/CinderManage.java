@@ -5,6 +5,7 @@ import dev.ember.common.config.CinderProperties;
 import dev.ember.common.config.CommonConfiguration;
 import dev.ember.common.config.RoleLauncher;
 import dev.ember.common.context.RequestContext;
+import dev.ember.common.db.MonthPartitions;
 import dev.ember.common.db.Purge;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
@@ -157,6 +158,9 @@ public class CinderManage {
         }
         try {
             flyway.load().migrate();
+            // a schema migrated months ago gets the deletion-month partitions it now needs (as purge makes them)
+            MonthPartitions partitions = new MonthPartitions(context.getBean(JdbcTemplate.class));
+            MonthPartitions.TABLES.forEach(table -> partitions.ensureAhead(table, Timestamps.now()));
             return 0;
         } catch (RuntimeException e) {
             out.println("Error during database migration: " + e.getMessage());

@@ -4,6 +4,7 @@ import dev.ember.common.db.Conditions;
 import dev.ember.common.db.Keyset;
 import dev.ember.common.db.ListQuery;
 import dev.ember.common.db.MetadataTable;
+import dev.ember.common.db.MonthPartitions;
 import dev.ember.common.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,7 +31,7 @@ public class SnapshotRepository {
             "use_quota", "created_at", "updated_at", "deleted_at", "deleted");
 
     private static final String SELECT = "SELECT s.* FROM snapshots s ";
-    private static final Set<String> SETTABLE = Set.of("progress", "provider_location", "provider_id", "deleted",
+    private static final Set<String> SETTABLE = Set.of("progress", "provider_location", "provider_id", "deleted", "purge_month",
             "deleted_at", "project_id", "user_id");
 
     private final JdbcTemplate jdbc;
@@ -127,10 +128,11 @@ public class SnapshotRepository {
         return transition(id, from, to, Map.of());
     }
 
-    /** Soft-deletes the snapshot if it is still in {@code from}. */
+    /** Soft-deletes the snapshot if it is still in {@code from}, into this month's partition ({@link MonthPartitions}). */
     public boolean markDeleted(String id, Collection<String> from) {
         Instant now = Timestamps.now();
-        return transition(id, from, SnapshotStatus.DELETED, Map.of("deleted", true, "deleted_at", now));
+        return transition(id, from, SnapshotStatus.DELETED, Map.of("deleted", true, "deleted_at", now, "purge_month",
+                MonthPartitions.of(now)));
     }
 
     /** Renames or re-describes ({@code display_name}, {@code display_description}; values may be null). */

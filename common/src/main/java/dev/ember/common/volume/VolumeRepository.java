@@ -4,6 +4,7 @@ import dev.ember.common.db.Conditions;
 import dev.ember.common.db.Keyset;
 import dev.ember.common.db.ListQuery;
 import dev.ember.common.db.MetadataTable;
+import dev.ember.common.db.MonthPartitions;
 import dev.ember.common.db.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,7 +37,7 @@ public class VolumeRepository {
             "terminated_at", "provider_location", "provider_auth", "provider_id", "service_uuid",
             "shared_targets", "size", "deleted", "deleted_at", "availability_zone", "replication_status", "bootable",
             "extend_size", "extend_claimed", "multiattach", "volume_type_id", "retype_type_id", "retype_policy",
-            "project_id", "user_id", "group_id");
+            "project_id", "user_id", "group_id", "purge_month");
 
     /** The columns of {@code volumes} a list may filter or sort on (Cinder accepts any model column). */
     public static final Set<String> COLUMNS = Set.of(
@@ -243,12 +244,16 @@ public class VolumeRepository {
         return transition(id, from, to, Map.of());
     }
 
-    /** Soft-deletes the volume if it is still in {@code from} and the guards hold; its metadata rows stay with it. */
+    /**
+     * Soft-deletes the volume if it is still in {@code from} and the guards hold; its metadata rows stay with it.
+     * The row moves to this month's partition ({@link MonthPartitions}), which purge drops whole.
+     */
     public boolean markDeleted(String id, Collection<String> from, Guard... guards) {
         Instant now = Timestamps.now();
         Map<String, Object> set = new LinkedHashMap<>();
         set.put("deleted", true);
         set.put("deleted_at", now);
+        set.put("purge_month", MonthPartitions.of(now));
         set.put("terminated_at", now);
         return transition(id, from, VolumeStatus.DELETED, set, guards);
     }
