@@ -22,29 +22,39 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 /**
  * {@link Purge} on H2 in MySQL mode (the all-in-one's database), both ways of choosing batches: key ranges
  * when most of a table goes, age order when little does. Batches of 7 rows, so every path crosses batches.
+ * {@link PurgeIT} runs the same on MariaDB, where old months also go by dropping partitions.
  */
 class PurgeTest {
 
-    private static final Instant NOW = Timestamps.now();
-    private static final Instant CUTOFF = NOW.minus(Duration.ofDays(30));
+    static final Instant NOW = Timestamps.now();
+    static final Instant CUTOFF = NOW.minus(Duration.ofDays(30));
 
     private HikariDataSource dataSource;
-    private JdbcTemplate jdbc;
-    private Purge purge;
-    private String type;
+    JdbcTemplate jdbc;
+    Purge purge;
+    String type;
 
     @BeforeEach
     void setUp() {
-        String url = "jdbc:h2:mem:purge-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
-                + "CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=KEY,VALUE";
         CinderProperties properties = new Binder(new MapConfigurationPropertySource(
-                Map.of("cinder.database.connection", url, "cinder.database.max-pool-size", "4")))
+                Map.of("cinder.database.connection", connection(), "cinder.database.max-pool-size", "4")))
                 .bind("cinder", CinderProperties.class).get();
         dataSource = new CommonConfiguration().dataSource(properties);
         Flyway.configure().dataSource(dataSource).load().migrate();
         jdbc = new JdbcTemplate(dataSource);
+        prepare(jdbc);
         purge = new Purge(jdbc, new Tx(new DataSourceTransactionManager(dataSource), new SimpleMeterRegistry()), 7, 2);
         type = jdbc.queryForObject("SELECT id FROM volume_types WHERE name = '__DEFAULT__'", String.class);
+    }
+
+    /** Cinder's {@code [database] connection} of a fresh, empty database. */
+    String connection() {
+        return "jdbc:h2:mem:purge-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;MODE=MySQL;DATABASE_TO_LOWER=TRUE;"
+                + "CASE_INSENSITIVE_IDENTIFIERS=TRUE;NON_KEYWORDS=KEY,VALUE";
+    }
+
+    /** Called once the schema is made. */
+    void prepare(JdbcTemplate jdbc) {
     }
 
     @AfterEach
@@ -72,11 +82,13 @@ class PurgeTest {
     }
 
     /** {@code old} purgeable volumes, {@code others} each of recent, live, pinned and a cut-off-day one. */
-    private void checkPurge(int old, int others) {
+    void checkPurge(int old, int others) {
         for (int i = 0; i < old; i++) {
-            String v = volume("old", NOW.minus(Duration.ofDays(40 + i)));
+            // the first just before the cut-off, in its month; the others in months that ended before it
+            Instant deletedAt = i == 0 ? CUTOFF.minusSeconds(60) : NOW.minus(Duration.ofDays(40 + i));
+            String v = volume("old", deletedAt);
             children(v);
-            String s = snapshot(v, NOW.minus(Duration.ofDays(40 + i)));
+            String s = snapshot(v, deletedAt);
             jdbc.update("INSERT INTO snapshot_metadata (snapshot_id, `key`, `value`, created_at) VALUES (?, 'k', 'v', ?)",
                     s, Timestamps.toDb(NOW));
             attachment(v, NOW.minus(Duration.ofDays(40 + i)));
@@ -91,9 +103,15 @@ class PurgeTest {
             // deleted just after the cut-off: kept
             children(volume("edge", CUTOFF.plusSeconds(60)));
             // old, but a live snapshot still needs it
-            String pinned = volume("pinned", NOW.minus(Duration.ofDays(50)));
+            // (70 days: in a month before the cut-off's, whatever the date)
+            String pinned = volume("pinned", NOW.minus(Duration.ofDays(70)));
             children(pinned);
             snapshot(pinned, null);
+            // deleted in an old month by its purge_month, but recently by its deleted_at (changed by hand): kept
+            String moved = volume("moved", NOW.minus(Duration.ofDays(70)));
+            children(moved);
+            jdbc.update("UPDATE volumes SET deleted_at = ? WHERE id = ?", Timestamps.toDb(NOW.minus(Duration.ofDays(1))),
+                    moved);
             String attached = volume("live-attached", null);
             attachment(attached, null);
             attachment(attached, NOW.minus(Duration.ofDays(2)));
@@ -109,7 +127,7 @@ class PurgeTest {
                 .containsEntry("snapshot_metadata", (long) old).containsEntry("volume_attachment", (long) old)
                 .containsEntry("groups", 1L).containsEntry("group_volume_type_mapping", 1L);
         assertThat(count("SELECT COUNT(*) FROM volumes WHERE display_name = 'old'")).isZero();
-        for (String kept : new String[] {"recent", "live", "edge", "pinned"}) {
+        for (String kept : new String[] {"recent", "live", "edge", "pinned", "moved"}) {
             assertThat(count("SELECT COUNT(*) FROM volumes WHERE display_name = ?", kept)).as(kept).isEqualTo(others);
             assertThat(count("SELECT COUNT(*) FROM volume_metadata m JOIN volumes v ON v.id = m.volume_id "
                     + "WHERE v.display_name = ?", kept)).as(kept + " metadata").isEqualTo(others);
@@ -137,9 +155,9 @@ class PurgeTest {
     private String volume(String name, Instant deletedAt) {
         String id = UUID.randomUUID().toString();
         jdbc.update("INSERT INTO volumes (id, project_id, size, status, attach_status, volume_type_id, display_name, "
-                + "created_at, deleted_at, deleted) VALUES (?, 'p', 1, ?, 'detached', ?, ?, ?, ?, ?)", id,
+                + "created_at, deleted_at, deleted, purge_month) VALUES (?, 'p', 1, ?, 'detached', ?, ?, ?, ?, ?, ?)", id,
                 deletedAt == null ? "available" : "deleted", type, name, Timestamps.toDb(NOW.minus(Duration.ofDays(100))),
-                deletedAt == null ? null : Timestamps.toDb(deletedAt), deletedAt != null);
+                deletedAt == null ? null : Timestamps.toDb(deletedAt), deletedAt != null, purgeMonth(deletedAt));
         return id;
     }
 
@@ -152,11 +170,16 @@ class PurgeTest {
 
     private String snapshot(String volume, Instant deletedAt) {
         String id = UUID.randomUUID().toString();
-        jdbc.update("INSERT INTO snapshots (id, project_id, volume_id, status, created_at, deleted_at, deleted) "
-                + "VALUES (?, 'p', ?, ?, ?, ?, ?)", id, volume, deletedAt == null ? "available" : "deleted",
+        jdbc.update("INSERT INTO snapshots (id, project_id, volume_id, status, created_at, deleted_at, deleted, purge_month) "
+                + "VALUES (?, 'p', ?, ?, ?, ?, ?, ?)", id, volume, deletedAt == null ? "available" : "deleted",
                 Timestamps.toDb(NOW.minus(Duration.ofDays(100))), deletedAt == null ? null : Timestamps.toDb(deletedAt),
-                deletedAt != null);
+                deletedAt != null, purgeMonth(deletedAt));
         return id;
+    }
+
+    /** As the repositories' markDeleted sets it. */
+    private static int purgeMonth(Instant deletedAt) {
+        return deletedAt == null ? 0 : MonthPartitions.of(deletedAt);
     }
 
     private void attachment(String volume, Instant deletedAt) {
