@@ -1,5 +1,6 @@
 package dev.ember.common.pool;
 
+import dev.ember.common.db.MonthPartitions;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
 import java.time.Instant;
@@ -86,7 +87,8 @@ public class PoolRepository {
                             + "SET p.allocated_capacity_gb = p.allocated_capacity_gb + ?, p.volume_count = p.volume_count + 1, "
                             + "v.host = ?, v.availability_zone = ?, v.scheduled_at = ?, v.updated_at = ? "
                             + "WHERE p.name = ? AND p.allocated_capacity_gb + ? <= ? "
-                            + "AND v.status = 'creating' AND v.host IS NULL AND v.deleted = FALSE",
+                            + "AND v.status = 'creating' AND v.host IS NULL "
+                            + "AND v.deleted = FALSE AND v.purge_month = 0",
                     volumeId, sizeGb, pool, zone, ts, ts, pool, sizeGb, limitGb) > 0;
         }
         return tx.call(() -> {
@@ -94,7 +96,7 @@ public class PoolRepository {
                 return false;
             }
             if (jdbc.update("UPDATE volumes SET host = ?, availability_zone = ?, scheduled_at = ?, updated_at = ? "
-                    + "WHERE id = ? AND deleted = FALSE AND status = 'creating' AND host IS NULL",
+                    + "WHERE " + MonthPartitions.liveById(null) + " AND status = 'creating' AND host IS NULL",
                     pool, zone, ts, ts, volumeId) > 0) {
                 return true;
             }
@@ -142,7 +144,7 @@ public class PoolRepository {
     public boolean unplace(String volumeId, String pool, long sizeGb, Instant now) {
         return tx.call(() -> {
             if (jdbc.update("UPDATE volumes SET host = NULL, scheduled_at = NULL, updated_at = ? "
-                    + "WHERE id = ? AND deleted = FALSE AND status = 'creating' AND host = ?",
+                    + "WHERE " + MonthPartitions.liveById(null) + " AND status = 'creating' AND host = ?",
                     Timestamps.toDb(now), volumeId, pool) == 0) {
                 return false;
             }

@@ -53,7 +53,8 @@ public class SnapshotRepository {
     }
 
     public Optional<Snapshot> find(String id) {
-        return withMetadata(jdbc.query(SELECT + "WHERE s.id = ? AND s.deleted = FALSE", ROW, id)).stream().findFirst();
+        return withMetadata(jdbc.query(SELECT + "WHERE " + MonthPartitions.liveById("s"), ROW, id)).stream()
+                .findFirst();
     }
 
     /** The live snapshots among {@code ids}, without metadata. */
@@ -118,7 +119,8 @@ public class SnapshotRepository {
             sql.append(", ").append(set.getKey()).append(" = ?");
             args.add(set.getValue() instanceof Instant instant ? Timestamps.toDb(instant) : set.getValue());
         }
-        sql.append(" WHERE id = ? AND deleted = FALSE AND status IN (").append(Conditions.placeholders(from.size())).append(')');
+        sql.append(" WHERE ").append(MonthPartitions.liveById(null)).append(" AND status IN (")
+                .append(Conditions.placeholders(from.size())).append(')');
         args.add(id);
         args.addAll(from);
         return jdbc.update(sql.toString(), args.toArray()) > 0;

@@ -129,7 +129,7 @@ public class VolumeRepository {
 
     /** The live (not deleted) volume with this id, with its metadata. */
     public Optional<Volume> find(String id) {
-        List<Volume> found = jdbc.query(SELECT + "WHERE v.id = ? AND v.deleted = FALSE", ROW, id);
+        List<Volume> found = jdbc.query(SELECT + "WHERE " + MonthPartitions.liveById("v"), ROW, id);
         return found.isEmpty() ? Optional.empty() : Optional.of(withMetadata(found).get(0));
     }
 
@@ -146,7 +146,7 @@ public class VolumeRepository {
 
     /** The live volume with this id, without reading its metadata (for services that do not show it). */
     public Optional<Volume> findWithoutMetadata(String id) {
-        return jdbc.query(SELECT + "WHERE v.id = ? AND v.deleted = FALSE", ROW, id).stream().findFirst();
+        return jdbc.query(SELECT + "WHERE " + MonthPartitions.liveById("v"), ROW, id).stream().findFirst();
     }
 
     /**
@@ -181,7 +181,8 @@ public class VolumeRepository {
             sql.append(", ").append(set.getKey()).append(" = ?");
             args.add(set.getValue() instanceof Instant instant ? Timestamps.toDb(instant) : set.getValue());
         }
-        sql.append(" WHERE id = ? AND deleted = FALSE AND status IN (").append(placeholders(from.size())).append(')');
+        sql.append(" WHERE ").append(MonthPartitions.liveById(null)).append(" AND status IN (")
+                .append(placeholders(from.size())).append(')');
         args.add(id);
         args.addAll(from);
         if (host != null) {
@@ -216,7 +217,8 @@ public class VolumeRepository {
         }
         StringBuilder sql = new StringBuilder("UPDATE volumes SET status = ?, updated_at = ?");
         columns.forEach(c -> sql.append(", ").append(c).append(" = ?"));
-        sql.append(" WHERE id = ? AND deleted = FALSE AND status IN (").append(placeholders(from.size())).append(')')
+        sql.append(" WHERE ").append(MonthPartitions.liveById(null)).append(" AND status IN (")
+                .append(placeholders(from.size())).append(')')
                 .append(" AND host = ?");
         String now = Timestamps.toDb(Timestamps.now());
         List<Object[]> rows = new ArrayList<>();
@@ -275,7 +277,7 @@ public class VolumeRepository {
         sets.add("updated_at = ?");
         args.add(Timestamps.toDb(Timestamps.now()));
         args.add(id);
-        return jdbc.update("UPDATE volumes SET " + String.join(", ", sets) + " WHERE id = ? AND deleted = FALSE",
+        return jdbc.update("UPDATE volumes SET " + String.join(", ", sets) + " WHERE " + MonthPartitions.liveById(null),
                 args.toArray()) > 0;
     }
 
@@ -483,13 +485,14 @@ public class VolumeRepository {
      * @return whether the volume exists and is live
      */
     public boolean lock(String id) {
-        return !jdbc.queryForList("SELECT id FROM volumes WHERE id = ? AND deleted = FALSE FOR UPDATE", id).isEmpty();
+        return !jdbc.queryForList("SELECT id FROM volumes WHERE " + MonthPartitions.liveById(null) + " FOR UPDATE", id)
+                .isEmpty();
     }
 
     /** Stores what a driver's export returned ({@code provider_location}, {@code provider_auth}); nulls leave a column as is. */
     public void saveExport(String id, String providerLocation, String providerAuth) {
         jdbc.update("UPDATE volumes SET provider_location = COALESCE(?, provider_location), "
-                + "provider_auth = COALESCE(?, provider_auth), updated_at = ? WHERE id = ? AND deleted = FALSE",
+                + "provider_auth = COALESCE(?, provider_auth), updated_at = ? WHERE " + MonthPartitions.liveById(null),
                 providerLocation, providerAuth, Timestamps.toDb(Timestamps.now()), id);
     }
 
