@@ -88,6 +88,25 @@ class TransfersIT {
     }
 
     @Test
+    void forceDeletingAVolumeAwaitingTransferWithdrawsTheOffer() {
+        String volumeId = createVolume(admin, PROJECT, 1);
+        Http.Response created = admin.post(v3(PROJECT, "/os-volume-transfer"),
+                "{\"transfer\": {\"volume_id\": \"" + volumeId + "\", \"name\": \"doomed\"}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        String transfer = created.json().get("transfer").get("id").asString();
+
+        Http.Response forced = admin.post(v3(PROJECT, "/volumes/" + volumeId + "/action"), "{\"os-force_delete\": {}}");
+        assertThat(forced.status()).as(forced.body()).isEqualTo(202);
+        Await.until("volume " + volumeId + " gone", WAIT,
+                () -> admin.get(v3(PROJECT, "/volumes/" + volumeId)).status() == 404);
+
+        // as Cinder's volume_destroy: the offer goes with the volume, so nobody can list or accept it
+        assertThat(admin.get(v3(PROJECT, "/os-volume-transfer/" + transfer)).status()).isEqualTo(404);
+        assertThat(admin.get(v3(PROJECT, "/os-volume-transfer")).body()).doesNotContain(transfer);
+        assertThat(jdbc().queryForObject("SELECT deleted FROM transfers WHERE id = ?", Boolean.class, transfer)).isTrue();
+    }
+
+    @Test
     void theLegacyAndV3PathsAnswerAsCinder() {
         String volumeId = createVolume(admin, PROJECT, 1);
 

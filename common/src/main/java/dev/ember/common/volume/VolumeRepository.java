@@ -248,7 +248,9 @@ public class VolumeRepository {
 
     /**
      * Soft-deletes the volume if it is still in {@code from} and the guards hold; its metadata rows stay with it.
-     * The row moves to this month's partition ({@link MonthPartitions}), which purge drops whole.
+     * The row moves to this month's partition ({@link MonthPartitions}), which purge drops whole. A transfer
+     * still offered for it (a forced delete of an {@code awaiting-transfer} volume) is withdrawn with it, as
+     * Cinder's {@code volume_destroy} does; run it in the caller's transaction to make the two one change.
      */
     public boolean markDeleted(String id, Collection<String> from, Guard... guards) {
         Instant now = Timestamps.now();
@@ -257,7 +259,12 @@ public class VolumeRepository {
         set.put("deleted_at", now);
         set.put("purge_month", MonthPartitions.of(now));
         set.put("terminated_at", now);
-        return transition(id, from, VolumeStatus.DELETED, set, guards);
+        if (!transition(id, from, VolumeStatus.DELETED, set, guards)) {
+            return false;
+        }
+        jdbc.update("UPDATE transfers SET deleted = TRUE, deleted_at = ? WHERE volume_id = ? AND deleted = FALSE",
+                Timestamps.toDb(now), id);
+        return true;
     }
 
     /**
