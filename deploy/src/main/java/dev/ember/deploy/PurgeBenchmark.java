@@ -2,6 +2,7 @@ package dev.ember.deploy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ember.common.config.DatabaseUrl;
+import dev.ember.common.db.MonthPartitions;
 import dev.ember.common.db.Purge;
 import dev.ember.common.db.Timestamps;
 import dev.ember.common.db.Tx;
@@ -12,6 +13,8 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,8 +28,9 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 /**
  * Measures {@code cinder-manage db purge} on a MariaDB/MySQL server, run by hand (results in
  * docs/performance.md): {@code deploy/bin/ember cinder-purge-bench --server=mysql://root:@127.0.0.1:3306
- * --rows=1000000} (optionally {@code --batch=N --workers=N}, default Purge's). In a scratch database of its own (dropped at the end) it migrates the schema and fills it
- * with random (version 4) volume ids, as Ember makes them:
+ * --rows=1000000} (optionally {@code --batch=N --workers=N}, default Purge's). In a scratch database of its own (dropped at the end) it migrates the schema, makes the month
+ * partitions a server running for the last four months would have, and fills it with random (version 4)
+ * volume ids, as Ember makes them, each deleted row in its deletion month's partition:
  * <ul>
  *   <li>{@code rows} volumes soft-deleted 60 to 90 days ago ({@code old-}), four in ten with one metadata row,
  *       one in ten with a snapshot deleted with it, which has one metadata row: all of this must go;</li>
@@ -181,11 +185,12 @@ public final class PurgeBenchmark {
         String h = "MD5(CONCAT('" + prefix + "', seq))";
         String d = "TIMESTAMPADD(SECOND, -CAST(CRC32(CONCAT('d', seq)) % " + spread + " AS SIGNED), '" + latest + "')";
         jdbc.update("INSERT INTO volumes (id, project_id, user_id, host, size, status, attach_status, volume_type_id, "
-                + "display_name, created_at, updated_at, deleted_at, deleted) SELECT LOWER(CONCAT(LPAD(HEX(FLOOR((seq - 1) * "
+                + "display_name, created_at, updated_at, deleted_at, deleted, purge_month) SELECT LOWER(CONCAT(LPAD(HEX(FLOOR((seq - 1) * "
                 + "4294967296 / " + n + ")), 8, '0'), '-', SUBSTR(" + h + ", 9, 4), '-4', SUBSTR(" + h + ", 14, 3), '-a', "
                 + "SUBSTR(" + h + ", 18, 3), '-', SUBSTR(" + h + ", 21, 12))), CONCAT('project-', seq % 100), 'user', "
                 + "'node1@noop#noop', 1, ?, 'detached', ?, CONCAT(?, seq), TIMESTAMPADD(DAY, -1 - CAST(CRC32(CONCAT('c', "
-                + "seq)) % 20 AS SIGNED), " + d + "), " + d + ", " + (deleted ? d : "NULL") + ", ? FROM seq_1_to_" + n,
+                + "seq)) % 20 AS SIGNED), " + d + "), " + d + ", " + (deleted ? d : "NULL") + ", ?, " + (deleted ? "EXTRACT(YEAR_MONTH FROM " + d + ")" : "0")
+                + " FROM seq_1_to_" + n,
                 status, type, prefix, deleted);
     }
 
@@ -236,6 +241,10 @@ public final class PurgeBenchmark {
     private static void fill(JdbcTemplate jdbc, int rows) {
         String type = type(jdbc);
         Instant now = Timestamps.now();
+        // the month partitions a server running for the last four months would have
+        MonthPartitions partitions = new MonthPartitions(jdbc);
+        YearMonth month = YearMonth.from(now.atOffset(ZoneOffset.UTC));
+        MonthPartitions.TABLES.forEach(table -> partitions.ensure(table, month.minusMonths(4), month));
         String at60Days = Timestamps.toDb(now.minus(Duration.ofDays(60)));
         int spreadOver30Days = 30 * 86400;
         volumes(jdbc, type, "old-", rows, "deleted", true, at60Days, spreadOver30Days);
@@ -249,10 +258,10 @@ public final class PurgeBenchmark {
                 + "OR display_name LIKE '%2' OR display_name LIKE '%7'");
         // one in ten with a snapshot in the volume's state (deleted with it, or live); pinned ones: a live snapshot
         jdbc.update("INSERT INTO snapshots (id, project_id, user_id, volume_id, status, volume_size, volume_type_id, "
-                + "created_at, updated_at, deleted_at, deleted) SELECT CONCAT(SUBSTR(id, 1, 24), SUBSTR(MD5(id), 1, 12)), "
-                + "project_id, user_id, id, IF(display_name LIKE 'pinned-%', 'available', status), 1, volume_type_id, "
-                + "created_at, updated_at, IF(display_name LIKE 'pinned-%', NULL, deleted_at), "
-                + "deleted AND display_name NOT LIKE 'pinned-%' FROM volumes "
+                + "created_at, updated_at, deleted_at, deleted, purge_month) SELECT CONCAT(SUBSTR(id, 1, 24), "
+                + "SUBSTR(MD5(id), 1, 12)), project_id, user_id, id, IF(display_name LIKE 'pinned-%', 'available', status), "
+                + "1, volume_type_id, created_at, updated_at, IF(display_name LIKE 'pinned-%', NULL, deleted_at), "
+                + "deleted AND display_name NOT LIKE 'pinned-%', IF(display_name LIKE 'pinned-%', 0, purge_month) FROM volumes "
                 + "WHERE display_name LIKE '%3' OR display_name LIKE 'pinned-%'");
         jdbc.update("INSERT INTO snapshot_metadata (snapshot_id, `key`, `value`, created_at) SELECT id, 'purpose', "
                 + "'bench', created_at FROM snapshots");
