@@ -71,9 +71,9 @@ public final class MonthPartitions {
         if (!mysql()) {
             return months;
         }
-        for (String name : jdbc.queryForList("SELECT partition_name FROM information_schema.partitions WHERE table_schema"
-                + " = DATABASE() AND table_name = ? AND partition_name IS NOT NULL ORDER BY partition_ordinal_position",
-                String.class, table)) {
+        for (String name : jdbc.queryForList("SELECT partition_name FROM information_schema.partitions"
+                + " WHERE table_schema = DATABASE() AND table_name = ? AND partition_name IS NOT NULL"
+                + " ORDER BY partition_ordinal_position", String.class, table)) {
             if (name.matches("p\\d{6}")) {
                 int v = Integer.parseInt(name.substring(1));
                 months.add(YearMonth.of(v / 100, v % 100));
@@ -111,7 +111,8 @@ public final class MonthPartitions {
                 parts.add(partition(m));
             }
             parts.add("PARTITION " + FUTURE + " VALUES LESS THAN MAXVALUE");
-            ddl("ALTER TABLE `" + table + "` REORGANIZE PARTITION " + FUTURE + " INTO (" + String.join(", ", parts) + ")");
+            ddl("ALTER TABLE `" + table + "` REORGANIZE PARTITION " + FUTURE + " INTO (" + String.join(", ", parts)
+                    + ")");
         }
     }
 
@@ -136,8 +137,9 @@ public final class MonthPartitions {
     }
 
     private boolean partitioned(String table) {
-        return mysql() && jdbc.queryForObject("SELECT COUNT(*) FROM information_schema.partitions WHERE table_schema = DATABASE()"
-                + " AND table_name = ? AND partition_name = ?", Integer.class, table, FUTURE) > 0;
+        return mysql() && jdbc.queryForObject("SELECT COUNT(*) FROM information_schema.partitions"
+                + " WHERE table_schema = DATABASE() AND table_name = ? AND partition_name = ?", Integer.class, table,
+                FUTURE) > 0;
     }
 
     private static String partition(YearMonth month) {

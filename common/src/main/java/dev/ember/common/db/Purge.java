@@ -81,8 +81,8 @@ public final class Purge {
         String purgeable(String t) {
             StringBuilder sql = new StringBuilder(t + ".deleted = TRUE AND " + t + ".deleted_at < ?");
             for (Referrer r : keptBy) {
-                sql.append(" AND NOT EXISTS (SELECT 1 FROM `").append(r.table()).append("` k WHERE k.").append(r.column())
-                        .append(" = ").append(t).append(".id AND k.deleted = FALSE)");
+                sql.append(" AND NOT EXISTS (SELECT 1 FROM `").append(r.table()).append("` k WHERE k.")
+                        .append(r.column()).append(" = ").append(t).append(".id AND k.deleted = FALSE)");
             }
             return sql.toString();
         }
@@ -99,7 +99,8 @@ public final class Purge {
                     orderedChildren("volume_attachment", "volume_id", "volume_metadata", "volume_id",
                             "volume_admin_metadata", "volume_id")),
             // A deleted group is kept while a live volume or group snapshot still names it.
-            new Table("groups", List.of(new Referrer("volumes", "group_id"), new Referrer("group_snapshots", "group_id")),
+            new Table("groups",
+                    List.of(new Referrer("volumes", "group_id"), new Referrer("group_snapshots", "group_id")),
                     Map.of("group_volume_type_mapping", "group_id")));
 
     private final JdbcTemplate jdbc;
@@ -181,8 +182,8 @@ public final class Purge {
             long t0 = System.nanoTime();
             int value = MonthPartitions.value(month);
             String from = "`" + name + "` PARTITION (" + MonthPartitions.name(month) + ") t";
-            Set<String> misplaced = new TreeSet<>(jdbc.queryForList("SELECT t.id FROM " + from + " WHERE t.purge_month <> ?",
-                    String.class, value));
+            Set<String> misplaced = new TreeSet<>(jdbc.queryForList(
+                    "SELECT t.id FROM " + from + " WHERE t.purge_month <> ?", String.class, value));
             misplaced.addAll(jdbc.queryForList("SELECT t.id FROM " + from + " WHERE t.deleted = FALSE"
                     + " OR (t.deleted = TRUE AND (t.deleted_at IS NULL OR t.deleted_at >= ?))", String.class, ts));
             long kept = keep(name, new ArrayList<>(misplaced), value);
@@ -258,7 +259,8 @@ public final class Purge {
      * The ids of {@code ids} (sorted) that rows of {@code table} name in {@code column} (with {@code condition} on
      * alias {@code k}), read as one range of {@code column}'s index.
      */
-    private List<String> inRange(String table, String column, String condition, List<String> ids, Set<String> batchIds) {
+    private List<String> inRange(String table, String column, String condition, List<String> ids,
+            Set<String> batchIds) {
         List<String> found = new ArrayList<>();
         for (String id : jdbc.queryForList("SELECT DISTINCT k." + column + " FROM `" + table + "` k WHERE k." + column
                 + " BETWEEN ? AND ?" + condition, String.class, ids.get(0), ids.get(ids.size() - 1))) {
@@ -390,7 +392,7 @@ public final class Purge {
         committed.forEach((name, rows) -> removed.merge(name, rows, Long::sum));
     }
 
-    /** The rows of {@code table}'s children that belong to {@code ids}, deleted by the child's index; counts by child. */
+    /** Deletes the rows of {@code table}'s children that belong to {@code ids}, by the child's index; counts them. */
     private Map<String, Long> deleteChildren(Table table, List<String> ids) {
         Map<String, Long> counts = new LinkedHashMap<>();
         table.children().forEach((child, column) -> counts.put(child,

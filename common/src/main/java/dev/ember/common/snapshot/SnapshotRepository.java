@@ -31,8 +31,8 @@ public class SnapshotRepository {
             "use_quota", "created_at", "updated_at", "deleted_at", "deleted");
 
     private static final String SELECT = "SELECT s.* FROM snapshots s ";
-    private static final Set<String> SETTABLE = Set.of("progress", "provider_location", "provider_id", "deleted", "purge_month",
-            "deleted_at", "project_id", "user_id");
+    private static final Set<String> SETTABLE = Set.of("progress", "provider_location", "provider_id", "deleted",
+            "deleted_at", "purge_month", "project_id", "user_id");
 
     private final JdbcTemplate jdbc;
     private final MetadataTable metadata;
@@ -130,7 +130,7 @@ public class SnapshotRepository {
         return transition(id, from, to, Map.of());
     }
 
-    /** Soft-deletes the snapshot if it is still in {@code from}, into this month's partition ({@link MonthPartitions}). */
+    /** Soft-deletes the snapshot if it is still in {@code from}, moving it to this month's partition. */
     public boolean markDeleted(String id, Collection<String> from) {
         Instant now = Timestamps.now();
         return transition(id, from, SnapshotStatus.DELETED, Map.of("deleted", true, "deleted_at", now, "purge_month",
