@@ -139,7 +139,13 @@ public final class PythonLiteral {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            return Double.parseDouble(text);
+            double value = Double.parseDouble(text);
+            // Python makes 1e400 inf, which no column holds and no driver binds (MySQL reads it as a column
+            // name): it is not taken as a number, so the filter keeps the raw string and matches nothing
+            if (Double.isInfinite(value) || Double.isNaN(value)) {
+                throw new IllegalArgumentException("not a finite number");
+            }
+            return value;
         }
     }
 
