@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -243,7 +242,7 @@ public final class PurgeBenchmark {
         Instant now = Timestamps.now();
         // the month partitions a server running for the last four months would have
         MonthPartitions partitions = new MonthPartitions(jdbc);
-        YearMonth month = YearMonth.from(now.atOffset(ZoneOffset.UTC));
+        YearMonth month = MonthPartitions.monthOf(now);
         MonthPartitions.TABLES.forEach(table -> partitions.ensure(table, month.minusMonths(4), month));
         String at60Days = Timestamps.toDb(now.minus(Duration.ofDays(60)));
         int spreadOver30Days = 30 * 86400;

@@ -50,14 +50,24 @@ public final class MonthPartitions {
         return a + "id = ? AND " + a + "deleted = FALSE AND " + a + "purge_month = 0";
     }
 
+    /** The UTC month of {@code instant}: the month whose partition a row deleted then joins. */
+    public static YearMonth monthOf(Instant instant) {
+        return YearMonth.from(instant.atOffset(ZoneOffset.UTC));
+    }
+
     /** The {@code purge_month} of a row deleted at {@code deletedAt}. */
     public static int of(Instant deletedAt) {
-        return value(YearMonth.from(deletedAt.atOffset(ZoneOffset.UTC)));
+        return value(monthOf(deletedAt));
     }
 
     /** The partition that holds {@code month}'s deletions. */
     public static String name(YearMonth month) {
         return "p" + value(month);
+    }
+
+    /** {@code month}'s partition of {@code table}, as a table reference with alias {@code t}. */
+    static String partitionOf(String table, YearMonth month) {
+        return "`" + table + "` PARTITION (" + name(month) + ") t";
     }
 
     /** {@code month} as {@code purge_month} holds it: {@code yyyymm}. */
@@ -118,7 +128,7 @@ public final class MonthPartitions {
 
     /** Makes partitions for this month and the next {@link #MONTHS_AHEAD}, where they are missing. */
     public void ensureAhead(String table, Instant now) {
-        YearMonth month = YearMonth.from(now.atOffset(ZoneOffset.UTC));
+        YearMonth month = monthOf(now);
         ensure(table, month, month.plusMonths(MONTHS_AHEAD));
     }
 

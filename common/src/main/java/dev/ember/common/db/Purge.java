@@ -2,7 +2,6 @@ package dev.ember.common.db;
 
 import java.time.Instant;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -176,12 +175,13 @@ public final class Purge {
     private void dropMonths(Table table, Instant cutoff, String ts, Map<String, Long> removed, ExecutorService pool) {
         String name = table.table();
         for (YearMonth month : partitions.months(name)) {
-            if (month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff)) {
+            // a month has ended by the cut-off when it is before the cut-off's own month
+            if (!month.isBefore(MonthPartitions.monthOf(cutoff))) {
                 break;
             }
             long t0 = System.nanoTime();
             int value = MonthPartitions.value(month);
-            String from = "`" + name + "` PARTITION (" + MonthPartitions.name(month) + ") t";
+            String from = MonthPartitions.partitionOf(name, month);
             Set<String> misplaced = new TreeSet<>(jdbc.queryForList(
                     "SELECT t.id FROM " + from + " WHERE t.purge_month <> ?", String.class, value));
             misplaced.addAll(jdbc.queryForList("SELECT t.id FROM " + from + " WHERE t.deleted = FALSE"
@@ -215,7 +215,7 @@ public final class Purge {
     private Dropped deleteChildren(Table table, YearMonth month, String lo, String hi) {
         String name = table.table();
         int value = MonthPartitions.value(month);
-        String walk = "SELECT t.id FROM `" + name + "` PARTITION (" + MonthPartitions.name(month) + ") t FORCE INDEX ("
+        String walk = "SELECT t.id FROM " + MonthPartitions.partitionOf(name, month) + " FORCE INDEX ("
                 + MonthPartitions.INDEX.formatted(name) + ") WHERE t.purge_month = ? AND t.id %s ?"
                 + (hi == null ? "" : " AND t.id < ?") + " ORDER BY t.id LIMIT " + batch;
         long rows = 0;

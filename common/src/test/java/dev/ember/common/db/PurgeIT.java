@@ -6,7 +6,6 @@ import dev.ember.common.testing.TestDatabase;
 import dev.ember.common.volume.VolumeRepository;
 import java.time.Duration;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +31,7 @@ class PurgeIT extends PurgeTest {
     @Override
     void prepare(JdbcTemplate jdbc) {
         MonthPartitions partitions = new MonthPartitions(jdbc);
-        YearMonth now = YearMonth.from(NOW.atOffset(ZoneOffset.UTC));
+        YearMonth now = MonthPartitions.monthOf(NOW);
         for (String table : MonthPartitions.TABLES) {
             partitions.ensure(table, now.minusMonths(4), now.plusMonths(MonthPartitions.MONTHS_AHEAD));
             assertThat(partitions.months(table)).as(table).hasSize(4 + 1 + MonthPartitions.MONTHS_AHEAD);
@@ -68,8 +67,8 @@ class PurgeIT extends PurgeTest {
     void monthsBeforeTheCutoffsAreDroppedAndLaterOnesMadeAhead() {
         checkPurge(40, 4);
         MonthPartitions partitions = new MonthPartitions(jdbc);
-        YearMonth cutoffMonth = YearMonth.from(CUTOFF.atOffset(ZoneOffset.UTC));
-        YearMonth now = YearMonth.from(NOW.atOffset(ZoneOffset.UTC));
+        YearMonth cutoffMonth = MonthPartitions.monthOf(CUTOFF);
+        YearMonth now = MonthPartitions.monthOf(NOW);
         for (String table : MonthPartitions.TABLES) {
             assertThat(partitions.months(table)).as(table).first().isEqualTo(cutoffMonth);
             assertThat(partitions.months(table)).as(table).last().isEqualTo(now.plusMonths(MonthPartitions.MONTHS_AHEAD));
